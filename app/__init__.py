@@ -1,0 +1,55 @@
+"""Movements Onion: the Flask application factory."""
+
+from pathlib import Path
+
+from flask import Flask, g
+from flask_wtf.csrf import CSRFProtect
+
+from . import db, errors, i18n, security, templating, vault
+from .accounts import views as accounts
+from .accounts.sessions import load_current_user
+from .config import default_instance_path, load_config
+from .main import views as main
+from .matches import views as matches
+from .notifications import rules as notification_rules
+from .notifications import views as notifications
+from .offers import views as offers
+from .profiles import views as profiles
+from .requests import views as help_requests
+from .schema import upgrade
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+TEMPLATES = PACKAGE_ROOT.parent / "templates"
+
+
+def create_app(config: dict | None = None, instance_path: Path | None = None) -> Flask:
+    instance = Path(instance_path) if instance_path else default_instance_path()
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        template_folder=str(TEMPLATES),
+        static_folder="static",
+    )
+    app.config.update(load_config(instance, config))
+    db.init_app(app)
+    vault.init_app(app)
+    i18n.init_app(app)
+    templating.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    CSRFProtect(app)
+    with db.database.connection_context():
+        upgrade()
+
+    @app.before_request
+    def _who():
+        load_current_user()
+
+    @app.context_processor
+    def _chrome():
+        unread = notification_rules.unread_count(g.user) if g.get("user") else 0
+        return {"current_user": g.get("user"), "unread_notifications": unread}
+
+    for area in (main, accounts, help_requests, offers, matches, profiles, notifications):
+        app.register_blueprint(area.make_blueprint())
+    return app

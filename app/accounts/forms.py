@@ -1,0 +1,110 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
+
+from ..forms import CheckboxListField, MaxItems, options
+from ..passwords import PASSWORD_MAX, PASSWORD_MIN
+from ..taxonomy import CONTACT_KINDS, SKILLS, countries, languages
+
+password_length = Length(
+    min=PASSWORD_MIN,
+    max=PASSWORD_MAX,
+    message=_l("A password has %(min)d to %(max)d characters.", min=PASSWORD_MIN, max=PASSWORD_MAX),
+)
+
+
+def country_choices(blank_label):
+    return options({"": blank_label, **countries()})
+
+
+class SignupForm(FlaskForm):
+    username = StringField(
+        _l("Username"),
+        validators=[DataRequired(), Length(max=64)],
+        description=_l("3 to 32 letters or digits. Do not use your real name."),
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(), password_length])
+    confirm = PasswordField(
+        _l("Password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    role = RadioField(
+        _l("I am here because"),
+        choices=options({"activist": _l("I need help"), "provider": _l("I can help")}),
+        validators=[InputRequired(message=_l("Choose one."))],
+    )
+    country = SelectField(
+        _l("Country you work on (if you need help)"),
+        choices=[],
+        validators=[Optional()],
+        description=_l("Only needed if you ask for help. It is shown on your profile."),
+    )
+    risk_read = BooleanField(
+        _l("I have read the notice above and understand it."),
+        validators=[DataRequired(message=_l("Please read the notice and tick the box."))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices(_l("Choose a country"))
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.role.data == "activist" and not self.country.data:
+            self.country.errors = [*self.country.errors, _l("Choose the country you work on.")]
+            return False
+        return valid
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+
+
+class RecoverForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    code = StringField(
+        _l("One of your recovery codes"), validators=[DataRequired(), Length(max=64)]
+    )
+    password = PasswordField(_l("New password"), validators=[DataRequired(), password_length])
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)]
+    )
+    password = PasswordField(_l("New password"), validators=[DataRequired(), password_length])
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
+class ProfileForm(FlaskForm):
+    bio = TextAreaField(
+        _l("About you"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Public. Share only what you are comfortable with."),
+    )
+    skills = CheckboxListField(_l("Skills"), choices=options(SKILLS), validators=[MaxItems(12)])
+    languages = CheckboxListField(_l("Languages"), choices=[], validators=[MaxItems(20)])
+    country = SelectField(_l("Country you work on"), choices=[], validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.languages.choices = options(languages())
+        self.country.choices = country_choices(_l("None"))
+
+
+class ContactForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=options(CONTACT_KINDS))
+    value = StringField(
+        _l("How to reach you"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Leave empty to remove it. Stored encrypted; shown only where you choose."),
+    )

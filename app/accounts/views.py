@@ -1,0 +1,148 @@
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import contacts
+from ..rules import RuleViolation
+from ..taxonomy import pack, unpack
+from . import rules
+from .forms import ContactForm, LoginForm, PasswordForm, ProfileForm, RecoverForm, SignupForm
+from .sessions import login_required, sign_in, sign_out, sign_out_everywhere
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never an absolute URL that could lead elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("main.index")
+
+
+def make_blueprint() -> Blueprint:
+    bp = Blueprint("accounts", __name__)
+
+    @bp.route("/signup", methods=["GET", "POST"])
+    def signup():
+        form = SignupForm()
+        if form.validate_on_submit():
+            try:
+                user, codes = rules.register(
+                    form.username.data, form.password.data, form.role.data, form.country.data
+                )
+            except RuleViolation as error:
+                form.username.errors.append(error.message)
+            else:
+                sign_in(user)
+                return render_template("accounts/recovery_codes.html", codes=codes)
+        return render_template("accounts/signup.html", form=form), 400 if form.errors else 200
+
+    @bp.route("/login", methods=["GET", "POST"])
+    def login():
+        form = LoginForm()
+        if form.validate_on_submit():
+            user = rules.authenticate(form.username.data, form.password.data)
+            if user is not None:
+                sign_in(user)
+                return redirect(safe_next(request.args.get("next")))
+            form.password.errors.append(_("That username and password do not match."))
+        return render_template("accounts/login.html", form=form), 400 if form.errors else 200
+
+    @bp.post("/logout")
+    def logout():
+        sign_out()
+        return redirect(url_for("main.index"))
+
+    @bp.route("/recover", methods=["GET", "POST"])
+    def recover():
+        form = RecoverForm()
+        if form.validate_on_submit():
+            try:
+                user = rules.reset_with_recovery_code(
+                    form.username.data, form.code.data, form.password.data
+                )
+            except RuleViolation as error:
+                form.code.errors.append(error.message)
+            else:
+                sign_out_everywhere(user)
+                sign_in(user)
+                flash(_("Your password is changed. That recovery code cannot be used again."))
+                return redirect(url_for("accounts.account"))
+        return render_template("accounts/recover.html", form=form), 400 if form.errors else 200
+
+    @bp.route("/account", methods=["GET", "POST"])
+    @login_required
+    def account():
+        user = g.user
+        form = profile_form(user)
+        if form.validate_on_submit():
+            rules.update_profile(
+                user,
+                form.bio.data or "",
+                pack(form.skills.data),
+                pack(form.languages.data),
+                form.country.data or "",
+            )
+            flash(_("Your profile is saved."))
+            return redirect(url_for("accounts.account"))
+        return account_page(form=form), 400 if form.errors else 200
+
+    @bp.post("/account/contacts")
+    @login_required
+    def save_contact():
+        form = ContactForm()
+        if form.validate_on_submit():
+            contacts.set_contact(g.user, form.kind.data, form.value.data or "")
+            flash(_("Your contact details are saved."))
+            return redirect(url_for("accounts.account"))
+        return account_page(contact_form=form), 400
+
+    @bp.post("/account/password")
+    @login_required
+    def change_password():
+        form = PasswordForm()
+        if form.validate_on_submit():
+            user = g.user
+            try:
+                rules.change_password(user, form.current.data, form.password.data)
+            except RuleViolation as error:
+                form.current.errors.append(error.message)
+            else:
+                sign_out_everywhere(user)
+                sign_in(user)
+                flash(_("Your password is changed. Other browsers are signed out."))
+                return redirect(url_for("accounts.account"))
+        return account_page(password_form=form), 400
+
+    @bp.post("/account/sign-out-everywhere")
+    @login_required
+    def everywhere():
+        sign_out_everywhere(g.user)
+        flash(_("You are signed out on every browser."))
+        return redirect(url_for("accounts.login"))
+
+    return bp
+
+
+def profile_form(user, **kwargs) -> ProfileForm:
+    data = {
+        "bio": user.bio,
+        "skills": unpack(user.skills),
+        "languages": unpack(user.languages),
+        "country": user.country,
+    }
+    return ProfileForm(data=data, **kwargs)
+
+
+def account_page(**forms) -> str:
+    """The account page, with whichever of its forms was just submitted showing its errors."""
+    user = g.user
+    page = {
+        "form": profile_form(user, formdata=None),
+        "contact_form": ContactForm(formdata=None),
+        "password_form": PasswordForm(formdata=None),
+        **forms,
+    }
+    return render_template(
+        "accounts/account.html",
+        contacts=contacts.contacts_of(user),
+        codes_left=rules.remaining_recovery_codes(user),
+        **page,
+    )

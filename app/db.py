@@ -1,0 +1,56 @@
+"""The one database handle, bound at start-up, with a connection per request."""
+
+from urllib.parse import urlparse
+
+from flask import Flask
+from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+
+database = DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    # deleted rows are overwritten, so a deleted account is gone from the file's bytes
+    "secure_delete": 1,
+    "synchronous": 1,
+    "busy_timeout": 5000,
+    "cache_size": -16 * 1024,
+}
+
+
+def is_sqlite() -> bool:
+    return isinstance(database.obj, SqliteDatabase)
+
+
+def open_database(url: str):
+    """A peewee database for `sqlite:///path` or `postgresql://user:pw@host:port/name`."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        return SqliteDatabase(parsed.path, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+    if parsed.scheme in ("postgres", "postgresql"):
+        return PostgresqlDatabase(
+            parsed.path.lstrip("/"),
+            user=parsed.username,
+            password=parsed.password,
+            host=parsed.hostname,
+            port=parsed.port or 5432,
+            autorollback=True,
+        )
+    raise ValueError(f"unsupported database URL scheme {parsed.scheme!r}")
+
+
+def bind(url: str) -> None:
+    database.initialize(open_database(url))
+
+
+def init_app(app: Flask) -> None:
+    bind(app.config["DATABASE_URL"])
+
+    @app.before_request
+    def _connect():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(_exc):
+        if not database.is_closed():
+            database.close()

@@ -1,0 +1,22 @@
+from flask import Blueprint, g, render_template
+
+from ..requests.rules import requests_of
+
+
+def make_blueprint() -> Blueprint:
+    bp = Blueprint("main", __name__)
+
+    @bp.get("/")
+    def index():
+        mine = requests_of(g.user) if g.user is not None and g.user.is_activist else []
+        return render_template("index.html", my_requests=mine)
+
+    @bp.get("/healthz")
+    def healthz():
+        return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+    @bp.get("/trust")
+    def trust():
+        return render_template("trust.html")
+
+    return bp

@@ -1,0 +1,41 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from ..forms import CheckboxListField, options
+from .rules import MESSAGE_MAX
+
+
+class MessageForm(FlaskForm):
+    text = TextAreaField(
+        _l("Message"),
+        validators=[DataRequired(), Length(max=MESSAGE_MAX)],
+        description=_l("Only the two of you can read it. It is stored encrypted."),
+    )
+
+
+class RevealForm(FlaskForm):
+    contacts = CheckboxListField(
+        _l("Contact details the other side may see"),
+        coerce=int,
+        description=_l("Nothing is shown until you tick it. Untick to hide it again."),
+    )
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why are you cancelling?"), validators=[DataRequired(), Length(min=3, max=1000)]
+    )
+
+
+class RatingForm(FlaskForm):
+    stars = RadioField(
+        _l("Your rating"),
+        coerce=int,
+        choices=options({n: f"{n} ★" for n in (5, 4, 3, 2, 1)}),
+        validators=[InputRequired(message=_l("Choose 1 to 5 stars."))],
+    )
+    comment = TextAreaField(
+        _l("Comment (optional, public)"), validators=[Optional(), Length(max=1000)]
+    )

@@ -1,0 +1,188 @@
+"""A match: the private space of two people working together, from first message to rating."""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from peewee import IntegrityError, fn
+
+from ..db import database
+from ..models import HelpRequest, Match, Message, Rating, User
+from ..notifications.rules import notify
+from ..rules import NotFound, RuleViolation
+from ..vault import open_field, seal_field
+
+MESSAGE_MAX = 5000
+
+
+@dataclass(frozen=True)
+class ShownMessage:
+    sender: str
+    mine: bool
+    text: str | None  # None: stored, but could not be decrypted
+    sent_on: object
+
+
+def get_match_for(user: User | None, public_id: str) -> Match:
+    """Only the two parties may know a match exists."""
+    match = (
+        Match.select(Match, HelpRequest)
+        .join(HelpRequest)
+        .where(Match.public_id == public_id)
+        .first()
+    )
+    if match is None or user is None or user.id not in match.parties():
+        raise NotFound
+    return match
+
+
+def _party(user: User, match: Match) -> None:
+    if user.id not in match.parties():
+        raise NotFound
+
+
+def _link(match: Match) -> str:
+    return f"/matches/{match.public_id}"
+
+
+def post_message(user: User, match: Match, text: str) -> Message:
+    _party(user, match)
+    if match.status == Match.CANCELLED:
+        raise RuleViolation(_l("This match was cancelled; no more messages can be sent."))
+    text = text.strip()
+    if not text or len(text) > MESSAGE_MAX:
+        raise RuleViolation(_l("A message has 1 to 5000 characters."))
+    with database.atomic():
+        message = Message.create(match=match, sender=user, sealed_body=b"")
+        message.sealed_body = seal_field("message", "sealed_body", str(message.id), text)
+        message.save()
+        notify(match.other_party(user), "message", _link(match), match.request.title)
+    return message
+
+
+def messages_of(user: User, match: Match) -> list[ShownMessage]:
+    _party(user, match)
+    rows = (
+        Message.select(Message, User).join(User).where(Message.match == match).order_by(Message.id)
+    )
+    return [
+        ShownMessage(
+            sender=row.sender.username,
+            mine=row.sender_id == user.id,
+            text=open_field("message", "sealed_body", str(row.id), row.sealed_body),
+            sent_on=row.sent_on,
+        )
+        for row in rows
+    ]
+
+
+def mark_done(user: User, match: Match) -> None:
+    """Each side says the work is done; when both have, the request is completed."""
+    _party(user, match)
+    if match.status != Match.OPEN:
+        raise RuleViolation(_l("Only an open match can be marked done."))
+    with database.atomic():
+        if user.id == match.activist_id:
+            match.activist_done = True
+        else:
+            match.provider_done = True
+        title = match.request.title
+        if match.activist_done and match.provider_done:
+            match.status = Match.COMPLETED
+            HelpRequest.update(status=HelpRequest.COMPLETED).where(
+                HelpRequest.id == match.request_id
+            ).execute()
+            for party in (match.activist, match.provider):
+                notify(party, "match_completed", _link(match), title)
+        else:
+            notify(match.other_party(user), "match_done", _link(match), title)
+        match.save()
+
+
+def cancel_match(user: User, match: Match, reason: str) -> None:
+    """Either side may end a match; the request opens again for other offers."""
+    _party(user, match)
+    if match.status != Match.OPEN:
+        raise RuleViolation(_l("Only an open match can be cancelled."))
+    with database.atomic():
+        match.status = Match.CANCELLED
+        match.cancel_reason = reason.strip()
+        match.save()
+        HelpRequest.update(status=HelpRequest.OPEN).where(
+            HelpRequest.id == match.request_id
+        ).execute()
+        notify(match.other_party(user), "match_cancelled", _link(match), match.request.title)
+
+
+def has_rated(user: User, match: Match) -> bool:
+    return Rating.select().where((Rating.match == match) & (Rating.rater == user)).exists()
+
+
+def may_rate(user: User, match: Match) -> bool:
+    return match.status == Match.COMPLETED and not has_rated(user, match)
+
+
+def rate(user: User, match: Match, stars: int, comment: str) -> Rating:
+    _party(user, match)
+    if match.status != Match.COMPLETED:
+        raise RuleViolation(_l("You can rate once both sides have marked the match done."))
+    if not 1 <= stars <= 5:
+        raise RuleViolation(_l("Choose 1 to 5 stars."))
+    try:
+        with database.atomic():
+            rating = Rating.create(
+                match=match,
+                rater=user,
+                ratee=match.other_party(user),
+                stars=stars,
+                comment=comment.strip(),
+            )
+            notify(match.other_party(user), "rated", f"/users/{user.username}", match.request.title)
+    except IntegrityError:
+        raise RuleViolation(_l("You have already rated this match.")) from None
+    return rating
+
+
+@dataclass(frozen=True)
+class CommunityRating:
+    average: float | None
+    count: int
+
+
+def community_rating(user: User) -> CommunityRating:
+    row = (
+        Rating.select(fn.AVG(Rating.stars).alias("average"), fn.COUNT(Rating.id).alias("count"))
+        .where(Rating.ratee == user)
+        .dicts()
+        .get()
+    )
+    average = float(row["average"]) if row["count"] else None
+    return CommunityRating(average, row["count"])
+
+
+def recent_comments(user: User, limit: int = 10) -> list[Rating]:
+    return list(
+        Rating.select()
+        .where((Rating.ratee == user) & (Rating.comment != ""))
+        .order_by(Rating.id.desc())
+        .limit(limit)
+    )
+
+
+def completed_matches_count(user: User) -> int:
+    return (
+        Match.select()
+        .where(
+            ((Match.activist == user) | (Match.provider == user))
+            & (Match.status == Match.COMPLETED)
+        )
+        .count()
+    )
+
+
+def matches_of(user: User) -> list[Match]:
+    return list(
+        Match.select(Match, HelpRequest)
+        .join(HelpRequest)
+        .where((Match.activist == user) | (Match.provider == user))
+        .order_by(Match.id.desc())
+    )

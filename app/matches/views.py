@@ -1,0 +1,112 @@
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import contacts
+from ..accounts.sessions import login_required
+from ..forms import options
+from ..rules import RuleViolation
+from . import rules
+from .forms import CancelForm, MessageForm, RatingForm, RevealForm
+
+
+def reveal_form(user, match, **kwargs) -> RevealForm:
+    form = RevealForm(data={"contacts": sorted(contacts.revealed_ids(match, user))}, **kwargs)
+    form.contacts.choices = options({c.id: c.label for c in contacts.contacts_of(user)})
+    return form
+
+
+def match_page(match, **forms):
+    user = g.user
+    counterpart = match.other_party(user)
+    page = {
+        "message_form": MessageForm(formdata=None),
+        "reveal_form": reveal_form(user, match, formdata=None),
+        "rating_form": RatingForm(formdata=None),
+        **forms,
+    }
+    return render_template(
+        "matches/show.html",
+        match=match,
+        counterpart=counterpart,
+        messages=rules.messages_of(user, match),
+        their_contacts=contacts.revealed_to_counterpart(match, counterpart),
+        i_marked_done=match.activist_done if user.id == match.activist_id else match.provider_done,
+        may_rate=rules.may_rate(user, match),
+        **page,
+    )
+
+
+def make_blueprint() -> Blueprint:
+    bp = Blueprint("matches", __name__)
+
+    @bp.get("/matches")
+    @login_required
+    def index():
+        return render_template("matches/index.html", matches=rules.matches_of(g.user))
+
+    @bp.get("/matches/<public_id>")
+    @login_required
+    def show(public_id):
+        return match_page(rules.get_match_for(g.user, public_id))
+
+    @bp.post("/matches/<public_id>/messages")
+    @login_required
+    def post_message(public_id):
+        match = rules.get_match_for(g.user, public_id)
+        form = MessageForm()
+        if form.validate_on_submit():
+            try:
+                rules.post_message(g.user, match, form.text.data)
+            except RuleViolation as error:
+                form.text.errors.append(error.message)
+            else:
+                return redirect(url_for("matches.show", public_id=public_id) + "#messages")
+        return match_page(match, message_form=form), 400
+
+    @bp.post("/matches/<public_id>/contacts")
+    @login_required
+    def reveal(public_id):
+        match = rules.get_match_for(g.user, public_id)
+        form = reveal_form(g.user, match)
+        if form.validate_on_submit():
+            contacts.set_revealed(match, g.user, set(form.contacts.data))
+            flash(_("Your choice of contact details is saved."))
+            return redirect(url_for("matches.show", public_id=public_id))
+        return match_page(match, reveal_form=form), 400
+
+    @bp.post("/matches/<public_id>/done")
+    @login_required
+    def done(public_id):
+        match = rules.get_match_for(g.user, public_id)
+        rules.mark_done(g.user, match)
+        flash(_("You marked this match as done."))
+        return redirect(url_for("matches.show", public_id=public_id))
+
+    @bp.route("/matches/<public_id>/cancel", methods=["GET", "POST"])
+    @login_required
+    def cancel(public_id):
+        match = rules.get_match_for(g.user, public_id)
+        form = CancelForm()
+        if form.validate_on_submit():
+            rules.cancel_match(g.user, match, form.reason.data)
+            flash(_("The match is cancelled."))
+            return redirect(url_for("matches.show", public_id=public_id))
+        status = 400 if request.method == "POST" else 200
+        return render_template("matches/cancel.html", match=match, form=form), status
+
+    @bp.post("/matches/<public_id>/rate")
+    @login_required
+    def rate(public_id):
+        match = rules.get_match_for(g.user, public_id)
+        form = RatingForm()
+        if form.validate_on_submit():
+            try:
+                rules.rate(g.user, match, form.stars.data, form.comment.data or "")
+            except RuleViolation as error:
+                form.stars.errors.append(error.message)
+            else:
+                flash(_("Thank you. Your rating is published."))
+                return redirect(url_for("matches.show", public_id=public_id))
+        return match_page(match, rating_form=form), 400
+
+    return bp

@@ -1,0 +1,209 @@
+"""The marketplace's tables. Times are dates where a date is all a page shows."""
+
+import datetime
+import secrets
+
+from peewee import (
+    BlobField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+from playhouse.sqlite_ext import FTS5Model, SearchField
+
+from .db import database
+
+PUBLIC_ID_BYTES = 9  # 12 URL-safe characters
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(PUBLIC_ID_BYTES)
+
+
+def today() -> datetime.date:
+    return datetime.datetime.now(datetime.UTC).date()
+
+
+def utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+
+
+class User(BaseModel):
+    ACTIVIST = "activist"
+    PROVIDER = "provider"
+
+    username = CharField(max_length=32)
+    username_key = CharField(max_length=128, unique=True)
+    password_hash = CharField(max_length=255)
+    role = CharField(max_length=16)
+    country = CharField(max_length=2, default="")
+    bio = TextField(default="")
+    skills = CharField(max_length=512, default=",")
+    languages = CharField(max_length=512, default=",")
+    trust_stars = IntegerField(default=0)
+    joined_on = DateField(default=today)
+
+    @property
+    def is_provider(self) -> bool:
+        return self.role == self.PROVIDER
+
+    @property
+    def is_activist(self) -> bool:
+        return self.role == self.ACTIVIST
+
+
+class RecoveryCode(BaseModel):
+    user = ForeignKeyField(User, backref="recovery_codes", on_delete="CASCADE")
+    code_hash = CharField(max_length=64, unique=True)
+
+
+class LoginSession(BaseModel):
+    """A signed-in browser. Deleting the row signs that browser out, whatever its cookie says."""
+
+    token_hash = CharField(max_length=64, primary_key=True)
+    user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
+    expires_at = DateTimeField()
+    idle_expires_at = DateTimeField()
+
+
+class ContactField(BaseModel):
+    """An optional way to reach a user, encrypted at rest; see `app.contacts`."""
+
+    user = ForeignKeyField(User, backref="contacts", on_delete="CASCADE")
+    kind = CharField(max_length=16)
+    sealed_value = BlobField()
+
+    class Meta:
+        indexes = ((("user", "kind"), True),)
+
+
+class HelpRequest(BaseModel):
+    OPEN, MATCHED, COMPLETED = "open", "matched", "completed"
+    WITHDRAWN, EXPIRED, REMOVED = "withdrawn", "expired", "removed"
+
+    public_id = CharField(max_length=24, unique=True, default=new_public_id)
+    author = ForeignKeyField(User, backref="requests", on_delete="CASCADE")
+    title = CharField(max_length=200)
+    description = TextField()
+    skills = CharField(max_length=512)
+    country = CharField(max_length=2)
+    languages = CharField(max_length=512)
+    urgency = CharField(max_length=8)
+    visibility = CharField(max_length=16)
+    min_stars = IntegerField(default=0)
+    status = CharField(max_length=16, default=OPEN, index=True)
+    created_on = DateField(default=today, index=True)
+    expires_on = DateField()
+
+    class Meta:
+        table_name = "help_request"
+
+
+class RequestText(FTS5Model):
+    """Full-text index of open requests' titles and descriptions (SQLite only)."""
+
+    title = SearchField()
+    description = SearchField()
+
+    class Meta:
+        database = database
+        table_name = "help_request_text"
+        options = {"tokenize": "unicode61 remove_diacritics 2"}  # noqa: RUF012 -- peewee Meta
+
+
+class Offer(BaseModel):
+    PENDING, ACCEPTED, DECLINED, WITHDRAWN = "pending", "accepted", "declined", "withdrawn"
+
+    public_id = CharField(max_length=24, unique=True, default=new_public_id)
+    request = ForeignKeyField(HelpRequest, backref="offers", on_delete="CASCADE")
+    provider = ForeignKeyField(User, backref="offers", on_delete="CASCADE")
+    message = TextField()
+    status = CharField(max_length=16, default=PENDING)
+    created_on = DateField(default=today)
+
+    class Meta:
+        indexes = ((("request", "provider"), True),)
+
+
+class Match(BaseModel):
+    OPEN, COMPLETED, CANCELLED = "open", "completed", "cancelled"
+
+    public_id = CharField(max_length=24, unique=True, default=new_public_id)
+    request = ForeignKeyField(HelpRequest, backref="matches", on_delete="CASCADE")
+    offer = ForeignKeyField(Offer, unique=True, on_delete="CASCADE")
+    activist = ForeignKeyField(User, backref="matches_as_activist", on_delete="CASCADE")
+    provider = ForeignKeyField(User, backref="matches_as_provider", on_delete="CASCADE")
+    status = CharField(max_length=16, default=OPEN)
+    activist_done = BooleanField(default=False)
+    provider_done = BooleanField(default=False)
+    cancel_reason = TextField(default="")
+    created_on = DateField(default=today)
+
+    def parties(self) -> tuple[int, int]:
+        return (self.activist_id, self.provider_id)
+
+    def other_party(self, user: User) -> User:
+        return self.provider if user.id == self.activist_id else self.activist
+
+
+class Message(BaseModel):
+    match = ForeignKeyField(Match, backref="messages", on_delete="CASCADE")
+    sender = ForeignKeyField(User, backref="messages", on_delete="CASCADE")
+    sealed_body = BlobField()
+    sent_on = DateField(default=today)
+
+
+class ContactReveal(BaseModel):
+    """One of a party's contact fields shown to the other side of one match."""
+
+    match = ForeignKeyField(Match, backref="reveals", on_delete="CASCADE")
+    contact = ForeignKeyField(ContactField, backref="reveals", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("match", "contact"), True),)
+
+
+class Rating(BaseModel):
+    match = ForeignKeyField(Match, backref="ratings", on_delete="CASCADE")
+    rater = ForeignKeyField(User, backref="ratings_given", null=True, on_delete="SET NULL")
+    ratee = ForeignKeyField(User, backref="ratings_received", on_delete="CASCADE")
+    stars = IntegerField()
+    comment = TextField(default="")
+    rated_on = DateField(default=today)
+
+    class Meta:
+        indexes = ((("match", "rater"), True),)
+
+
+class Notification(BaseModel):
+    user = ForeignKeyField(User, backref="notifications", on_delete="CASCADE")
+    kind = CharField(max_length=32)
+    link = CharField(max_length=128)
+    subject = CharField(max_length=200, default="")
+    created_on = DateField(default=today)
+    read = BooleanField(default=False)
+
+
+TABLES = [
+    User,
+    RecoveryCode,
+    LoginSession,
+    ContactField,
+    HelpRequest,
+    Offer,
+    Match,
+    Message,
+    ContactReveal,
+    Rating,
+    Notification,
+]

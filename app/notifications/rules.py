@@ -1,0 +1,46 @@
+"""In-app notices: the only way the site tells people what happened (no e-mail)."""
+
+from flask_babel import lazy_gettext as _l
+
+from ..models import Notification, User
+
+MESSAGES = {
+    "offer_received": _l("New offer of help on your request “%(subject)s”."),
+    "offer_accepted": _l("Your offer on “%(subject)s” was accepted. A match is open."),
+    "offer_declined": _l("Your offer on “%(subject)s” was declined."),
+    "request_withdrawn": _l("The request “%(subject)s” was withdrawn."),
+    "message": _l("New message in your match on “%(subject)s”."),
+    "match_done": _l("The other side marked the match on “%(subject)s” as done."),
+    "match_completed": _l("The match on “%(subject)s” is completed. You can rate it now."),
+    "match_cancelled": _l("The match on “%(subject)s” was cancelled."),
+    "rated": _l("You were rated for your match on “%(subject)s”."),
+}
+
+PAGE_SIZE = 50
+
+
+def notify(user: User, kind: str, link: str, subject: str = "") -> None:
+    if kind not in MESSAGES:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    Notification.create(user=user, kind=kind, link=link, subject=subject[:200])
+
+
+def text_of(notification: Notification) -> str:
+    return MESSAGES[notification.kind] % {"subject": notification.subject}
+
+
+def recent_for(user: User) -> list[Notification]:
+    return list(
+        Notification.select()
+        .where(Notification.user == user)
+        .order_by(Notification.id.desc())
+        .limit(PAGE_SIZE)
+    )
+
+
+def unread_count(user: User) -> int:
+    return Notification.select().where((Notification.user == user) & ~Notification.read).count()
+
+
+def mark_all_read(user: User) -> None:
+    Notification.update(read=True).where((Notification.user == user) & ~Notification.read).execute()

@@ -1,0 +1,127 @@
+"""Offers of help on a request, and the acceptance that turns one into a match."""
+
+from flask_babel import lazy_gettext as _l
+from peewee import IntegrityError
+
+from ..db import database
+from ..models import HelpRequest, Match, Offer, User
+from ..notifications.rules import notify
+from ..requests.rules import can_see, is_open
+from ..rules import NotFound, RuleViolation
+
+
+def may_offer(user: User | None, request: HelpRequest) -> bool:
+    return (
+        user is not None
+        and user.is_provider
+        and user.id != request.author_id
+        and is_open(request)
+        and can_see(user, request)
+    )
+
+
+def make_offer(provider: User, request: HelpRequest, message: str) -> Offer:
+    if provider.id == request.author_id:
+        raise RuleViolation(_l("You cannot offer help on your own request."))
+    if not can_see(provider, request):
+        raise NotFound
+    if not provider.is_provider:
+        raise RuleViolation(_l("Only people who signed up to help can make offers."))
+    if not is_open(request):
+        raise RuleViolation(_l("This request is no longer open."))
+    try:
+        with database.atomic():
+            offer = Offer.create(request=request, provider=provider, message=message.strip())
+            notify(
+                request.author, "offer_received", f"/requests/{request.public_id}", request.title
+            )
+    except IntegrityError:
+        raise RuleViolation(_l("You have already offered help on this request.")) from None
+    return offer
+
+
+def get_offer(public_id: str) -> Offer:
+    offer = (
+        Offer.select(Offer, HelpRequest)
+        .join(HelpRequest)
+        .where(Offer.public_id == public_id)
+        .first()
+    )
+    if offer is None:
+        raise NotFound
+    return offer
+
+
+def _author_deciding(user: User, offer: Offer) -> None:
+    """Only the request's author decides on its offers; to anyone else the offer is not there."""
+    if user.id != offer.request.author_id:
+        raise NotFound
+    if offer.status != Offer.PENDING:
+        raise RuleViolation(_l("This offer has already been answered."))
+    if not is_open(offer.request):
+        raise RuleViolation(_l("This request is no longer open."))
+
+
+def accept_offer(user: User, offer: Offer) -> Match:
+    """Open a match with this provider; every other pending offer is declined."""
+    _author_deciding(user, offer)
+    request = offer.request
+    link_to_request = f"/requests/{request.public_id}"
+    with database.atomic():
+        offer.status = Offer.ACCEPTED
+        offer.save()
+        others = list(
+            Offer.select().where(
+                (Offer.request == request)
+                & (Offer.status == Offer.PENDING)
+                & (Offer.id != offer.id)
+            )
+        )
+        for other in others:
+            other.status = Offer.DECLINED
+            other.save()
+            notify(other.provider, "offer_declined", link_to_request, request.title)
+        request.status = HelpRequest.MATCHED
+        request.save()
+        match = Match.create(
+            request=request, offer=offer, activist=request.author, provider=offer.provider
+        )
+        notify(offer.provider, "offer_accepted", f"/matches/{match.public_id}", request.title)
+    return match
+
+
+def decline_offer(user: User, offer: Offer) -> None:
+    _author_deciding(user, offer)
+    with database.atomic():
+        offer.status = Offer.DECLINED
+        offer.save()
+        notify(
+            offer.provider,
+            "offer_declined",
+            f"/requests/{offer.request.public_id}",
+            offer.request.title,
+        )
+
+
+def withdraw_offer(user: User, offer: Offer) -> None:
+    if user.id != offer.provider_id:
+        raise NotFound
+    if offer.status != Offer.PENDING:
+        raise RuleViolation(_l("Only a pending offer can be withdrawn."))
+    offer.status = Offer.WITHDRAWN
+    offer.save()
+
+
+def offers_for_author(user: User | None, request: HelpRequest) -> list[Offer]:
+    """The offers on a request, for its author's eyes only."""
+    if user is None or user.id != request.author_id:
+        return []
+    return list(
+        Offer.select(Offer, User).join(User).where(Offer.request == request).order_by(Offer.id)
+    )
+
+
+def own_offer(user: User | None, request: HelpRequest) -> Offer | None:
+    if user is None:
+        return None
+    return Offer.get_or_none((Offer.request == request) & (Offer.provider == user))

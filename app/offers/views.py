@@ -1,0 +1,53 @@
+from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from ..accounts.sessions import login_required
+from ..requests.rules import get_visible
+from ..rules import RuleViolation
+from . import rules
+from .forms import OfferForm
+
+
+def make_blueprint() -> Blueprint:
+    bp = Blueprint("offers", __name__)
+
+    @bp.route("/requests/<public_id>/offer", methods=["GET", "POST"])
+    @login_required
+    def make(public_id):
+        help_request = get_visible(g.user, public_id)
+        form = OfferForm()
+        if form.validate_on_submit():
+            try:
+                rules.make_offer(g.user, help_request, form.message.data)
+            except RuleViolation as error:
+                form.message.errors.append(error.message)
+            else:
+                flash(_("Your offer is sent. You will be told when it is answered."))
+                return redirect(url_for("requests.show", public_id=public_id))
+        status = 400 if form.errors else 200
+        return render_template("offers/new.html", form=form, req=help_request), status
+
+    @bp.post("/offers/<public_id>/accept")
+    @login_required
+    def accept(public_id):
+        match = rules.accept_offer(g.user, rules.get_offer(public_id))
+        flash(_("You accepted the offer. Talk here in private."))
+        return redirect(url_for("matches.show", public_id=match.public_id))
+
+    @bp.post("/offers/<public_id>/decline")
+    @login_required
+    def decline(public_id):
+        offer = rules.get_offer(public_id)
+        rules.decline_offer(g.user, offer)
+        flash(_("You declined the offer."))
+        return redirect(url_for("requests.show", public_id=offer.request.public_id))
+
+    @bp.post("/offers/<public_id>/withdraw")
+    @login_required
+    def withdraw(public_id):
+        offer = rules.get_offer(public_id)
+        rules.withdraw_offer(g.user, offer)
+        flash(_("Your offer is withdrawn."))
+        return redirect(url_for("requests.show", public_id=offer.request.public_id))
+
+    return bp

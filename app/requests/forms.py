@@ -1,0 +1,92 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..forms import CheckboxListField, MaxItems, options
+from ..taxonomy import REQUEST_STATUSES, SKILLS, URGENCIES, VISIBILITIES, countries, languages
+from .rules import RequestFields
+
+EXPIRY_CHOICES = {7: _l("1 week"), 30: _l("1 month"), 90: _l("3 months"), 180: _l("6 months")}
+
+
+class RequestForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(min=5, max=200)])
+    description = TextAreaField(
+        _l("What do you need?"),
+        validators=[DataRequired(), Length(min=20, max=10000)],
+        description=_l(
+            "This is public. Do not name people or places that could put anyone at risk."
+        ),
+    )
+    skills = CheckboxListField(
+        _l("Skills needed"),
+        choices=options(SKILLS),
+        validators=[DataRequired(message=_l("Choose at least one.")), MaxItems(6)],
+    )
+    country = SelectField(_l("Country of focus"), validators=[DataRequired()])
+    languages = CheckboxListField(
+        _l("Languages you can use"),
+        validators=[DataRequired(message=_l("Choose at least one.")), MaxItems(10)],
+    )
+    urgency = RadioField(_l("Urgency"), choices=options(URGENCIES), default="normal")
+    visibility = RadioField(_l("Who may see it"), choices=options(VISIBILITIES), default="everyone")
+    min_stars = IntegerField(
+        _l("Minimum trust stars"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=5)],
+        description=_l("Used only when you choose providers with trust stars."),
+    )
+    expires_in_days = SelectField(
+        _l("Close it after"),
+        coerce=int,
+        choices=options(EXPIRY_CHOICES),
+        default=90,
+        validators=[InputRequired()],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = options({"": _l("Choose a country"), **countries()})
+        self.languages.choices = options(languages())
+
+    def fields(self) -> RequestFields:
+        return RequestFields(
+            title=self.title.data,
+            description=self.description.data,
+            skills=self.skills.data,
+            country=self.country.data,
+            languages=self.languages.data,
+            urgency=self.urgency.data,
+            visibility=self.visibility.data,
+            min_stars=self.min_stars.data or 0,
+            expires_in_days=self.expires_in_days.data,
+        )
+
+
+class BrowseForm(FlaskForm):
+    """The filters of /requests, read from the query string; no CSRF on a GET."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Words"), validators=[Optional(), Length(max=200)])
+    skill = SelectField(_l("Skill"), validators=[Optional()])
+    country = SelectField(_l("Country"), validators=[Optional()])
+    language = SelectField(_l("Language"), validators=[Optional()])
+    urgency = SelectField(_l("Urgency"), validators=[Optional()])
+    status = SelectField(
+        _l("Status"),
+        choices=options({k: REQUEST_STATUSES[k] for k in ("open", "matched", "completed")}),
+        default="open",
+        validators=[Optional()],
+    )
+    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=500)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        anything = {"": _l("Any")}
+        self.skill.choices = options({**anything, **SKILLS})
+        self.country.choices = options({**anything, **countries()})
+        self.language.choices = options({**anything, **languages()})
+        self.urgency.choices = options({**anything, **URGENCIES})

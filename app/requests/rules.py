@@ -1,0 +1,191 @@
+"""Requests for help: who may post, edit and see them, and how they are browsed."""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from ..db import database, is_sqlite
+from ..models import HelpRequest, Offer, RequestText, User, today
+from ..notifications.rules import notify
+from ..rules import NotFound, RuleViolation
+from ..taxonomy import pack
+
+SEARCH_TERMS_MAX = 8
+PAGE_MAX = 500
+
+
+@dataclass
+class RequestFields:
+    title: str
+    description: str
+    skills: list[str]
+    country: str
+    languages: list[str]
+    urgency: str
+    visibility: str
+    min_stars: int
+    expires_in_days: int
+
+
+@dataclass
+class Filters:
+    skill: str = ""
+    country: str = ""
+    language: str = ""
+    urgency: str = ""
+    status: str = HelpRequest.OPEN
+    q: str = ""
+    page: int = 1
+
+
+def can_see(user: User | None, request: HelpRequest) -> bool:
+    """The visibility rule: who may see a request, in listings and on its page."""
+    if user is not None and user.id == request.author_id:
+        return True
+    if request.status == HelpRequest.REMOVED:
+        return False
+    if request.visibility == "everyone":
+        return True
+    if user is None:
+        return False
+    if request.visibility == "signed_in":
+        return True
+    return user.is_provider and user.trust_stars >= request.min_stars
+
+
+def get_visible(user: User | None, public_id: str) -> HelpRequest:
+    request = HelpRequest.get_or_none(HelpRequest.public_id == public_id)
+    if request is None or not can_see(user, request):
+        raise NotFound
+    return request
+
+
+def is_open(request: HelpRequest) -> bool:
+    return request.status == HelpRequest.OPEN and request.expires_on >= today()
+
+
+def _apply(request: HelpRequest, fields: RequestFields) -> None:
+    request.title = fields.title.strip()
+    request.description = fields.description.strip()
+    request.skills = pack(fields.skills)
+    request.country = fields.country
+    request.languages = pack(fields.languages)
+    request.urgency = fields.urgency
+    request.visibility = fields.visibility
+    request.min_stars = fields.min_stars if fields.visibility == "stars" else 0
+    request.expires_on = today() + datetime.timedelta(days=fields.expires_in_days)
+
+
+def _index(request: HelpRequest) -> None:
+    if is_sqlite():
+        RequestText.insert(
+            rowid=request.id, title=request.title, description=request.description
+        ).on_conflict_replace().execute()
+
+
+def _unindex(request: HelpRequest) -> None:
+    if is_sqlite():
+        RequestText.delete().where(RequestText.rowid == request.id).execute()
+
+
+def ensure_may_post(user: User) -> None:
+    if not user.is_activist:
+        raise RuleViolation(_l("Only people who need help post requests."))
+
+
+def create_request(author: User, fields: RequestFields) -> HelpRequest:
+    ensure_may_post(author)
+    with database.atomic():
+        request = HelpRequest(author=author)
+        _apply(request, fields)
+        request.save()
+        _index(request)
+    return request
+
+
+def _own_open_request(user: User, request: HelpRequest) -> None:
+    if user.id != request.author_id:
+        raise NotFound
+    if request.status != HelpRequest.OPEN:
+        raise RuleViolation(_l("Only an open request can be changed."))
+
+
+def edit_request(user: User, request: HelpRequest, fields: RequestFields) -> None:
+    _own_open_request(user, request)
+    with database.atomic():
+        _apply(request, fields)
+        request.save()
+        _index(request)
+
+
+def withdraw_request(user: User, request: HelpRequest) -> None:
+    """Close a request for good; providers with pending offers are told."""
+    _own_open_request(user, request)
+    with database.atomic():
+        request.status = HelpRequest.WITHDRAWN
+        request.save()
+        _unindex(request)
+        pending = Offer.select().where((Offer.request == request) & (Offer.status == Offer.PENDING))
+        for offer in pending:
+            offer.status = Offer.DECLINED
+            offer.save()
+            notify(
+                offer.provider, "request_withdrawn", f"/requests/{request.public_id}", request.title
+            )
+
+
+def _search_expression(q: str) -> str | None:
+    """User words as quoted FTS5 terms, so no input can be read as query syntax."""
+    words = re.findall(r"\w+", q)[:SEARCH_TERMS_MAX]
+    return " ".join(f'"{word}"' for word in words) or None
+
+
+def _visibility_clause(user: User | None):
+    clause = HelpRequest.visibility == "everyone"
+    if user is None:
+        return clause
+    clause |= HelpRequest.visibility == "signed_in"
+    if user.is_provider:
+        clause |= (HelpRequest.visibility == "stars") & (HelpRequest.min_stars <= user.trust_stars)
+    return clause | (HelpRequest.author == user.id)
+
+
+def browse(user: User | None, filters: Filters, page_size: int) -> tuple[list[HelpRequest], bool]:
+    """One page of the requests this visitor may see, newest first, and whether more follow."""
+    query = HelpRequest.select(HelpRequest, User).join(User)
+    where = _visibility_clause(user) & (HelpRequest.status == filters.status)
+    if filters.status == HelpRequest.OPEN:
+        where &= HelpRequest.expires_on >= today()
+    if filters.skill:
+        where &= HelpRequest.skills.contains(f",{filters.skill},")
+    if filters.language:
+        where &= HelpRequest.languages.contains(f",{filters.language},")
+    if filters.country:
+        where &= HelpRequest.country == filters.country
+    if filters.urgency:
+        where &= HelpRequest.urgency == filters.urgency
+    expression = _search_expression(filters.q)
+    if filters.q and expression is None:
+        return [], False
+    if expression and is_sqlite():
+        matching = RequestText.select(RequestText.rowid).where(RequestText.match(expression))
+        where &= HelpRequest.id.in_(matching)
+    elif expression:
+        for word in re.findall(r"\w+", filters.q)[:SEARCH_TERMS_MAX]:
+            where &= HelpRequest.title.contains(word) | HelpRequest.description.contains(word)
+    page = min(max(filters.page, 1), PAGE_MAX)
+    rows = list(
+        query.where(where)
+        .order_by(HelpRequest.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size + 1)
+    )
+    return rows[:page_size], len(rows) > page_size
+
+
+def requests_of(user: User) -> list[HelpRequest]:
+    return list(
+        HelpRequest.select().where(HelpRequest.author == user).order_by(HelpRequest.id.desc())
+    )

@@ -1,0 +1,110 @@
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from ..accounts.sessions import login_required
+from ..offers import rules as offer_rules
+from ..offers.forms import OfferForm
+from ..taxonomy import unpack
+from . import rules
+from .forms import BrowseForm, RequestForm
+
+
+def make_blueprint() -> Blueprint:
+    bp = Blueprint("requests", __name__)
+
+    @bp.get("/requests")
+    def browse():
+        form = BrowseForm(request.args)
+        if not form.validate():
+            return render_template("requests/browse.html", form=form, results=[], more=False), 400
+        filters = rules.Filters(
+            skill=form.skill.data or "",
+            country=form.country.data or "",
+            language=form.language.data or "",
+            urgency=form.urgency.data or "",
+            status=form.status.data or "open",
+            q=form.q.data or "",
+            page=form.page.data or 1,
+        )
+        results, more = rules.browse(g.user, filters, current_app.config["PAGE_SIZE"])
+        return render_template(
+            "requests/browse.html", form=form, results=results, more=more, page=filters.page
+        )
+
+    @bp.route("/requests/new", methods=["GET", "POST"])
+    @login_required
+    def new():
+        rules.ensure_may_post(g.user)
+        form = RequestForm()
+        if form.validate_on_submit():
+            created = rules.create_request(g.user, form.fields())
+            return redirect(url_for("requests.show", public_id=created.public_id))
+        status = 400 if request.method == "POST" else 200
+        return render_template("requests/edit.html", form=form, editing=None), status
+
+    @bp.get("/requests/<public_id>")
+    def show(public_id):
+        help_request = rules.get_visible(g.user, public_id)
+        return render_template(
+            "requests/show.html",
+            req=help_request,
+            skills=unpack(help_request.skills),
+            languages=unpack(help_request.languages),
+            is_open=rules.is_open(help_request),
+            offers=offer_rules.offers_for_author(g.user, help_request),
+            own_offer=offer_rules.own_offer(g.user, help_request),
+            may_offer=offer_rules.may_offer(g.user, help_request),
+            offer_form=OfferForm(formdata=None),
+        )
+
+    @bp.route("/requests/<public_id>/edit", methods=["GET", "POST"])
+    @login_required
+    def edit(public_id):
+        help_request = rules.get_visible(g.user, public_id)
+        if help_request.author_id != g.user.id:
+            abort(404)
+        form = RequestForm(data=_form_data(help_request))
+        if form.validate_on_submit():
+            rules.edit_request(g.user, help_request, form.fields())
+            flash(_("Your request is saved."))
+            return redirect(url_for("requests.show", public_id=public_id))
+        status = 400 if request.method == "POST" else 200
+        return render_template("requests/edit.html", form=form, editing=help_request), status
+
+    @bp.route("/requests/<public_id>/withdraw", methods=["GET", "POST"])
+    @login_required
+    def withdraw(public_id):
+        help_request = rules.get_visible(g.user, public_id)
+        if help_request.author_id != g.user.id:
+            abort(404)
+        if request.method == "POST":
+            rules.withdraw_request(g.user, help_request)
+            flash(_("Your request is withdrawn."))
+            return redirect(url_for("requests.show", public_id=public_id))
+        return render_template("requests/withdraw.html", req=help_request)
+
+    return bp
+
+
+def _form_data(help_request) -> dict:
+    return {
+        "title": help_request.title,
+        "description": help_request.description,
+        "skills": unpack(help_request.skills),
+        "country": help_request.country,
+        "languages": unpack(help_request.languages),
+        "urgency": help_request.urgency,
+        "visibility": help_request.visibility,
+        "min_stars": help_request.min_stars,
+        "expires_in_days": 90,
+    }

@@ -1,0 +1,52 @@
+"""Field encryption for Movements Onion: server keyring, per-user keys, sealing to a user.
+
+Nothing here knows about Flask or the database. Every failure to open a value raises
+`DecryptionError`; problems with the keyring on disk raise `KeyringError`.
+"""
+
+from .binding import associated_data
+from .errors import DecryptionError, KeyringError
+from .keyring import Keyring
+from .padding import BUCKET_SIZE, pad, padded_length, unpad
+from .sealing import open_sealed, seal
+from .session_keys import SessionKeyStore
+from .userkeys import (
+    KDF_PARAMETERS,
+    KdfParameters,
+    current_kdf_parameters,
+    generate_keypair,
+    kdf_parameters_of,
+    needs_rewrap,
+    private_bytes,
+    private_from_bytes,
+    public_bytes,
+    unwrap_private_key,
+    use_kdf_parameters,
+    wrap_private_key,
+)
+
+__all__ = [
+    "BUCKET_SIZE",
+    "KDF_PARAMETERS",
+    "DecryptionError",
+    "KdfParameters",
+    "Keyring",
+    "KeyringError",
+    "SessionKeyStore",
+    "associated_data",
+    "current_kdf_parameters",
+    "generate_keypair",
+    "kdf_parameters_of",
+    "needs_rewrap",
+    "open_sealed",
+    "pad",
+    "padded_length",
+    "private_bytes",
+    "private_from_bytes",
+    "public_bytes",
+    "seal",
+    "unpad",
+    "unwrap_private_key",
+    "use_kdf_parameters",
+    "wrap_private_key",
+]

@@ -1,0 +1,149 @@
+"""`movements serve` as an operator runs it: a real waitress process on loopback."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def movements(*args, **kwargs):
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        check=False,
+        **kwargs,
+    )
+
+
+def wait_for(url: str, seconds: float = 20.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            return urllib.request.urlopen(url, timeout=2)  # noqa: S310 -- loopback only
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = free_port()
+    instance = tmp_path / "inst"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "serve",
+            "--no-onion",
+            "--port",
+            str(port),
+            "--instance",
+            str(instance),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield f"http://127.0.0.1:{port}", instance, process
+    finally:
+        if process.returncode is None:
+            process.terminate()
+            process.communicate(timeout=10)
+
+
+def test_serve_creates_a_private_instance_and_answers_healthz(server):
+    base, instance, _process = server
+    with wait_for(base + "/healthz") as response:
+        assert response.read() == b"ok"
+        assert "Server" not in response.headers
+    assert (instance.stat().st_mode & 0o777) == 0o700
+    assert ((instance / "secret_key").stat().st_mode & 0o777) == 0o600
+    assert (instance / "movements.sqlite3").exists()
+
+
+def test_serve_prints_the_loopback_url(server):
+    base, _instance, process = server
+    wait_for(base + "/healthz").close()
+    process.terminate()
+    output, _ = process.communicate(timeout=10)
+    assert f"{base}/" in output
+
+
+def test_serve_refuses_a_secret_key_readable_by_others(tmp_path):
+    instance = tmp_path / "inst"
+    assert movements("init-db", "--instance", str(instance)).returncode == 0
+    os.chmod(instance / "secret_key", 0o644)
+    result = movements("serve", "--no-onion", "--instance", str(instance), "--port", "1")
+    assert result.returncode != 0
+    assert "chmod 600" in result.stderr
+
+
+def test_serve_refuses_a_public_interface(tmp_path):
+    result = movements("serve", "--no-onion", "--host", "0.0.0.0", "--instance", str(tmp_path))
+    assert result.returncode != 0 and "loopback" in result.stderr
+
+
+def test_existing_instance_is_upgraded_in_place(tmp_path):
+    instance = tmp_path / "inst"
+    assert movements("init-db", "--instance", str(instance)).returncode == 0
+    again = movements("init-db", "--instance", str(instance))
+    assert again.returncode == 0, again.stderr
+
+
+def test_wheel_ships_templates_stylesheet_and_data(tmp_path):
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = tmp_path.glob("movements_onion-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for expected in [
+        "templates/base.html",
+        "templates/matches/show.html",
+        "app/static/style.css",
+        "app/data/countries.json",
+        "crypto/keyring.py",
+        "onion/address.py",
+    ]:
+        assert expected in names
+    entry_points = (
+        zipfile.ZipFile(wheel)
+        .read(next(n for n in names if n.endswith("entry_points.txt")))
+        .decode()
+    )
+    assert "movements = app.cli:main" in entry_points

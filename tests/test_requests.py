@@ -1,0 +1,215 @@
+"""Posting, editing, withdrawing, browsing and searching requests, and who sees them."""
+
+import re
+
+import pytest
+
+from app.models import HelpRequest, User
+from app.requests import rules
+from app.rules import NotFound, RuleViolation
+
+from .conftest import as_user, make_user, post, request_fields
+
+NEW_REQUEST = {
+    "title": "Training on secure messaging for a union",
+    "description": "Our union of teachers needs a day of training on secure phones and messaging.",
+    "skills": ["digital-security", "training"],
+    "country": "BY",
+    "languages": ["ru", "be"],
+    "urgency": "normal",
+    "visibility": "everyone",
+    "min_stars": "0",
+    "expires_in_days": "30",
+}
+
+
+def test_activist_posts_a_request_and_lands_on_its_random_address(app, activist):
+    client = as_user(app, activist)
+    response = post(client, "/requests/new", NEW_REQUEST)
+    assert response.status_code == 302
+    match = re.fullmatch(r"/requests/([A-Za-z0-9_-]{12})", response.headers["Location"])
+    assert match
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Training on secure messaging for a union" in page
+    assert "Belarus" in page
+
+
+def test_public_ids_are_random_not_sequential(app, activist):
+    ids = [rules.create_request(activist, request_fields()).public_id for _ in range(5)]
+    assert len(set(ids)) == 5
+    assert all(len(i) >= 10 and not i.isdigit() for i in ids)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"title": ""},
+        {"title": "x" * 201},
+        {"description": "too short"},
+        {"description": "x" * 10001},
+        {"skills": []},
+        {"skills": ["weapons"]},
+        {"country": "ZZ"},
+        {"languages": []},
+        {"languages": ["klingon"]},
+        {"urgency": "yesterday"},
+        {"visibility": "secret"},
+        {"min_stars": "nine"},
+        {"min_stars": "9"},
+        {"expires_in_days": "3650"},
+        {"expires_in_days": "soon"},
+    ],
+)
+def test_bad_request_form_is_refused_and_nothing_is_stored(app, activist, changes):
+    client = as_user(app, activist)
+    response = post(client, "/requests/new", {**NEW_REQUEST, **changes})
+    assert response.status_code == 400
+    assert 'class="error"' in response.get_data(as_text=True)
+    assert HelpRequest.select().count() == 0
+
+
+def test_providers_cannot_post_requests(app, provider):
+    with pytest.raises(RuleViolation):
+        rules.create_request(provider, request_fields())
+    client = as_user(app, provider)
+    assert post(client, "/requests/new", NEW_REQUEST).status_code == 409
+    assert HelpRequest.select().count() == 0
+
+
+def test_anonymous_visitor_is_sent_to_log_in_before_posting(client):
+    response = client.get("/requests/new")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_author_edits_the_request(app, activist, help_request):
+    client = as_user(app, activist)
+    url = f"/requests/{help_request.public_id}/edit"
+    assert post(client, url, {**NEW_REQUEST, "title": "A clearer title"}).status_code == 302
+    assert HelpRequest.get_by_id(help_request.id).title == "A clearer title"
+
+
+def test_others_cannot_edit_or_withdraw_a_request(app, help_request, provider):
+    client = as_user(app, provider)
+    edit = f"/requests/{help_request.public_id}/edit"
+    assert client.get(edit).status_code == 404
+    assert post(client, edit, {**NEW_REQUEST, "title": "Hijacked title"}).status_code == 404
+    assert post(client, f"/requests/{help_request.public_id}/withdraw").status_code == 404
+    unchanged = HelpRequest.get_by_id(help_request.id)
+    assert unchanged.title == help_request.title and unchanged.status == "open"
+    with pytest.raises(NotFound):
+        rules.withdraw_request(provider, help_request)
+
+
+def test_withdrawing_asks_for_confirmation_then_closes_the_request(app, activist, help_request):
+    client = as_user(app, activist)
+    url = f"/requests/{help_request.public_id}/withdraw"
+    assert "Yes, withdraw it" in client.get(url).get_data(as_text=True)
+    assert HelpRequest.get_by_id(help_request.id).status == "open"
+    post(client, url)
+    assert HelpRequest.get_by_id(help_request.id).status == "withdrawn"
+    assert "Legal advice" not in client.get("/requests").get_data(as_text=True)
+
+
+def test_browse_lists_open_requests_newest_first(client, activist):
+    rules.create_request(activist, request_fields(title="The older request"))
+    rules.create_request(activist, request_fields(title="The newer request"))
+    page = client.get("/requests").get_data(as_text=True)
+    assert page.index("The newer request") < page.index("The older request")
+
+
+def test_browse_pages_hold_twenty_with_plain_links(client, activist):
+    for n in range(25):
+        rules.create_request(activist, request_fields(title=f"Request number {n:02d}"))
+    first = client.get("/requests").get_data(as_text=True)
+    assert first.count("Request number") == 20
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    second = client.get("/requests?page=2").get_data(as_text=True)
+    assert second.count("Request number") == 5
+    assert "Request number 00" in second and 'rel="prev"' in second
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("skill=asylum", {"asylum"}),
+        ("skill=legal", {"legal"}),
+        ("country=RU", {"asylum"}),
+        ("language=ar", {"asylum"}),
+        ("urgency=low", {"asylum"}),
+        ("q=journalists", {"legal"}),
+        ("q=refugee+families", {"asylum"}),
+        ("q=nothing+like+this", set()),
+        ("skill=asylum&country=IR", set()),
+    ],
+)
+def test_browse_filters_and_searches(client, activist, query, expected):
+    rules.create_request(activist, request_fields(title="Lawyer for journalists"))
+    rules.create_request(
+        activist,
+        request_fields(
+            title="Asylum route for refugee families",
+            description="Families from Chechnya need advice on asylum in the EU, in Arabic.",
+            skills=["asylum"],
+            country="RU",
+            languages=["ar"],
+            urgency="low",
+        ),
+    )
+    page = client.get(f"/requests?{query}").get_data(as_text=True)
+    found = set()
+    if "Lawyer for journalists" in page:
+        found.add("legal")
+    if "Asylum route" in page:
+        found.add("asylum")
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['q="unbalanced', "q=NEAR(a+b)", "q=*", "q=title:x", "q=-", "q=" + "word+" * 30],
+)
+def test_search_syntax_in_user_input_is_harmless(client, help_request, query):
+    assert client.get(f"/requests?{query}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["page=abc", "page=0", "page=100000", "skill=weapons", "status=secret", "q=" + "x" * 300],
+)
+def test_bad_filters_are_a_clear_400(client, query):
+    response = client.get(f"/requests?{query}")
+    assert response.status_code == 400
+    assert 'class="error"' in response.get_data(as_text=True)
+
+
+def test_visibility_rule(app, activist, provider):
+    public = rules.create_request(activist, request_fields(title="For everyone"))
+    members = rules.create_request(
+        activist, request_fields(title="Members only", visibility="signed_in")
+    )
+    starred = rules.create_request(
+        activist, request_fields(title="Trusted providers", visibility="stars", min_stars=3)
+    )
+    other_activist = make_user("other_activist", "activist")
+    assert rules.can_see(None, public)
+    assert not rules.can_see(None, members) and not rules.can_see(None, starred)
+    assert rules.can_see(provider, members) and not rules.can_see(provider, starred)
+    assert not rules.can_see(other_activist, starred)
+    assert rules.can_see(activist, starred)
+    User.update(trust_stars=3).where(User.id == provider.id).execute()
+    assert rules.can_see(User.get_by_id(provider.id), starred)
+
+
+def test_visibility_holds_in_listing_and_on_the_page(app, client, activist, provider):
+    members = rules.create_request(
+        activist, request_fields(title="Members only", visibility="signed_in")
+    )
+    assert "Members only" not in client.get("/requests").get_data(as_text=True)
+    assert client.get(f"/requests/{members.public_id}").status_code == 404
+    signed_in = as_user(app, provider)
+    assert "Members only" in signed_in.get("/requests").get_data(as_text=True)
+    assert signed_in.get(f"/requests/{members.public_id}").status_code == 200
+
+
+def test_unknown_request_is_404(client):
+    assert client.get("/requests/doesnotexist").status_code == 404
