@@ -53,4 +53,8 @@ def upgrade() -> int:
             step(migrator)
             version += 1
         SchemaVersion.update(version=version).execute()
+        # a table that is new in this release is simply created; columns go through MIGRATIONS
+        database.create_tables(TABLES, safe=True)
+        if is_sqlite():
+            RequestText.create_table(safe=True)
         return version

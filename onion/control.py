@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +80,7 @@ def connect(endpoint: ControlEndpoint | str, *, password: str | None = None) -> 
     """
     if isinstance(endpoint, str):
         endpoint = parse_control_endpoint(endpoint)
+    _check_reachable(endpoint)
     try:
         if endpoint.socket_path is not None:
             controller = Controller.from_socket_file(str(endpoint.socket_path))
@@ -106,6 +108,21 @@ def connect(endpoint: ControlEndpoint | str, *, password: str | None = None) -> 
         controller.close()
         raise TorControlError(f"cannot authenticate to tor's control {endpoint}: {exc}") from exc
     return controller
+
+
+def _check_reachable(endpoint: ControlEndpoint, timeout: float = 10.0) -> None:
+    """Fail early, with our message, if nothing listens (stem leaks its socket when it fails)."""
+    try:
+        if endpoint.socket_path is not None:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+                probe.settimeout(timeout)
+                probe.connect(str(endpoint.socket_path))
+        else:
+            with socket.create_connection((endpoint.host, endpoint.port), timeout=timeout):
+                pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise TorControlError(f"cannot connect to tor's control {endpoint}: {reason}") from None
 
 
 @dataclass(frozen=True)

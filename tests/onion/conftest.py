@@ -11,11 +11,12 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from tornet import PrivateTorNetwork
+from tests.onion.tornet import PrivateTorNetwork
 
 from onion.control import ControlEndpoint
 from onion.process import TorProcess, launch_tor
@@ -103,3 +104,37 @@ def tor_network(
     network = PrivateTorNetwork(tmp_path_factory.mktemp("tornet"), tor_cmd=tor_cmd)
     with network:
         yield network
+
+
+RunHiddenServiceDir = Callable[..., TorProcess]
+
+
+@pytest.fixture
+def hidden_service_dir_tor(tor_cmd: str, short_tmp: Path) -> Iterator[RunHiddenServiceDir]:
+    """Run tor with a ``HiddenServiceDir`` until it has written ``hostname`` (network off).
+
+    Returns the running TorProcess; extra keyword options go to torrc. Stopped at teardown.
+    """
+    started: list[TorProcess] = []
+
+    def run(hs_dir: Path, **options: str | list[str]) -> TorProcess:
+        config: dict[str, str | list[str]] = {
+            "SocksPort": "0",
+            "DisableNetwork": "1",
+            "HiddenServiceDir": str(hs_dir),
+            "HiddenServicePort": "80 127.0.0.1:9",
+            **options,
+        }
+        data_dir = short_tmp / f"hsdir-tor{len(started)}"
+        process = launch_tor(config, data_dir, tor_cmd=tor_cmd)
+        started.append(process)
+        deadline = time.monotonic() + 10
+        while not (Path(hs_dir) / "hostname").exists():
+            if time.monotonic() > deadline or not process.is_running():
+                raise AssertionError(f"tor wrote no hostname:\n{process.log_tail()}")
+            time.sleep(0.05)
+        return process
+
+    yield run
+    for process in started:
+        process.stop(grace=5)
