@@ -5,10 +5,11 @@ from pathlib import Path
 from flask import Flask, g
 from flask_wtf.csrf import CSRFProtect
 
-from . import db, errors, i18n, security, templating, vault
+from . import db, errors, i18n, security, templating, userkeys, vault
 from .accounts import views as accounts
 from .accounts.sessions import load_current_user
 from .config import default_instance_path, load_config
+from .directory import views as directory
 from .main import views as main
 from .matches import views as matches
 from .notifications import rules as notification_rules
@@ -33,6 +34,7 @@ def create_app(config: dict | None = None, instance_path: Path | None = None) ->
     app.config.update(load_config(instance, config))
     db.init_app(app)
     vault.init_app(app)
+    userkeys.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     security.init_app(app)
@@ -50,6 +52,7 @@ def create_app(config: dict | None = None, instance_path: Path | None = None) ->
         unread = notification_rules.unread_count(g.user) if g.get("user") else 0
         return {"current_user": g.get("user"), "unread_notifications": unread}
 
-    for area in (main, accounts, help_requests, offers, matches, profiles, notifications):
+    areas = (main, accounts, help_requests, offers, matches, profiles, notifications, directory)
+    for area in areas:
         app.register_blueprint(area.make_blueprint())
     return app

@@ -11,7 +11,7 @@ LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
 INSTANCE_HELP = "instance folder (default ./instance or $MOVEMENTS_INSTANCE)"
 
 # Each module here defines add_commands(commands: Commands) for its own area.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["app.operator_cli"]
 
 
 def instance_of(args) -> Path:

@@ -1,6 +1,6 @@
 """The one database handle, bound at start-up, with a connection per request."""
 
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 from flask import Flask
 from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
@@ -28,13 +28,15 @@ def open_database(url: str):
     if parsed.scheme == "sqlite":
         return SqliteDatabase(parsed.path, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
     if parsed.scheme in ("postgres", "postgresql"):
+        # URL parts are percent-encoded, so a password may hold "@", ":" or "/". peewee keeps
+        # psycopg2 in autocommit mode: a failed statement outside atomic() leaves no aborted
+        # transaction behind, and atomic() rolls its own transaction back on any error.
         return PostgresqlDatabase(
-            parsed.path.lstrip("/"),
-            user=parsed.username,
-            password=parsed.password,
+            unquote(parsed.path.lstrip("/")),
+            user=unquote(parsed.username) if parsed.username else None,
+            password=unquote(parsed.password) if parsed.password else None,
             host=parsed.hostname,
             port=parsed.port or 5432,
-            autorollback=True,
         )
     raise ValueError(f"unsupported database URL scheme {parsed.scheme!r}")
 
@@ -52,5 +54,10 @@ def init_app(app: Flask) -> None:
 
     @app.teardown_request
     def _close(_exc):
-        if not database.is_closed():
-            database.close()
+        if database.is_closed():
+            return
+        # atomic() ends its own transaction; one still open here was abandoned by an error,
+        # and is rolled back, never committed nor carried into the next request on this thread
+        while database.session_rollback():
+            pass
+        database.close()

@@ -41,6 +41,7 @@ class BaseModel(Model):
 class User(BaseModel):
     ACTIVIST = "activist"
     PROVIDER = "provider"
+    STAFF = "staff"  # moderators; made by the operator (`movements staff add`), never at sign-up
 
     username = CharField(max_length=32)
     username_key = CharField(max_length=128, unique=True)
@@ -51,7 +52,21 @@ class User(BaseModel):
     skills = CharField(max_length=512, default=",")
     languages = CharField(max_length=512, default=",")
     trust_stars = IntegerField(default=0)
+    # X25519 key pair; the private half only wrapped under the password (see app/userkeys.py).
+    # Both are empty for an account from before per-user keys, until its next sign-in.
+    public_key = BlobField(null=True)
+    wrapped_key = BlobField(null=True)
+    # set by an operator's forced password reset: sealed data is gone, the user must be told
+    keys_lost = BooleanField(default=False)
     joined_on = DateField(default=today)
+    # staff only: an admin (the operator's deputy) may also reinstate accounts
+    admin = BooleanField(default=False)
+    # a staff account's first password is printed on the operator's terminal; it must go
+    must_change_password = BooleanField(default=False)
+    # moderation (app/moderation): no sign-in before suspended_until, or ever after removal
+    suspended_until = DateField(null=True)
+    removed_on = DateField(null=True)
+    moderation_reason = TextField(default="")
 
     @property
     def is_provider(self) -> bool:
@@ -61,10 +76,19 @@ class User(BaseModel):
     def is_activist(self) -> bool:
         return self.role == self.ACTIVIST
 
+    @property
+    def is_staff(self) -> bool:
+        return self.role == self.STAFF
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_staff and self.admin
+
 
 class RecoveryCode(BaseModel):
     user = ForeignKeyField(User, backref="recovery_codes", on_delete="CASCADE")
     code_hash = CharField(max_length=64, unique=True)
+    wrapped_key = BlobField(null=True)  # the user's private key, wrapped under this code
 
 
 class LoginSession(BaseModel):
@@ -157,17 +181,22 @@ class Match(BaseModel):
 
 
 class Message(BaseModel):
+    """A private message, sealed once to each party; the server can read neither copy."""
+
     match = ForeignKeyField(Match, backref="messages", on_delete="CASCADE")
     sender = ForeignKeyField(User, backref="messages", on_delete="CASCADE")
-    sealed_body = BlobField()
+    for_activist = BlobField()
+    for_provider = BlobField()
     sent_on = DateField(default=today)
+    removed = BooleanField(default=False)  # by moderators; both sealed copies are wiped
 
 
 class ContactReveal(BaseModel):
-    """One of a party's contact fields shown to the other side of one match."""
+    """One of a party's contact fields shown to the other side of one match, sealed to them."""
 
     match = ForeignKeyField(Match, backref="reveals", on_delete="CASCADE")
     contact = ForeignKeyField(ContactField, backref="reveals", on_delete="CASCADE")
+    sealed_value = BlobField()
 
     class Meta:
         indexes = ((("match", "contact"), True),)
@@ -180,6 +209,7 @@ class Rating(BaseModel):
     stars = IntegerField()
     comment = TextField(default="")
     rated_on = DateField(default=today)
+    removed = BooleanField(default=False)  # by moderators; no longer counted or shown
 
     class Meta:
         indexes = ((("match", "rater"), True),)

@@ -1,15 +1,15 @@
-"""Encrypting the fields that identify people, under the instance's server keyring.
+"""The instance's server keyring: what was encrypted before per-user keys, and its rotation.
 
-Associated data names the table, column and row, so a ciphertext moved to another row or
-column no longer opens. A value that cannot be opened reads as None, which pages show as
-"could not be decrypted" rather than failing.
+Accounts from before per-user keys keep their fields under this keyring until their next
+sign-in moves them to sealing (app/envelopes.py). Associated data names table, column and row,
+so a ciphertext moved elsewhere no longer opens.
 """
 
 from pathlib import Path
 
 from flask import Flask
 
-from crypto import DecryptionError, Keyring, associated_data
+from crypto import DecryptionError, Keyring
 
 KEYRING_DIR = "keys"
 
@@ -21,16 +21,16 @@ def init_app(app: Flask) -> None:
     _keyring_handle[:] = [Keyring.open(Path(app.config["INSTANCE_PATH"]) / KEYRING_DIR)]
 
 
-def _keyring() -> Keyring:
+def keyring() -> Keyring:
     return _keyring_handle[0]
 
 
-def seal_field(table: str, column: str, row: str, plaintext: str) -> bytes:
-    return _keyring().encrypt(plaintext.encode(), associated_data(table, column, row))
+def encrypt(plaintext: bytes, associated_data: bytes) -> bytes:
+    return keyring().encrypt(plaintext, associated_data)
 
 
-def open_field(table: str, column: str, row: str, blob: bytes) -> str | None:
+def decrypt(blob: bytes, associated_data: bytes) -> bytes | None:
     try:
-        return _keyring().decrypt(bytes(blob), associated_data(table, column, row)).decode()
-    except (DecryptionError, UnicodeDecodeError):
+        return keyring().decrypt(bytes(blob), associated_data)
+    except DecryptionError:
         return None

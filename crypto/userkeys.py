@@ -119,9 +119,17 @@ def private_from_bytes(data: bytes) -> X25519PrivateKey:
     return X25519PrivateKey.from_private_bytes(data)
 
 
-def wrap_private_key(private_key: X25519PrivateKey, secret: str, *, context: bytes = b"") -> bytes:
-    """Encrypt the private key under `secret` with the current KDF parameters.
+def wrap_private_key(
+    private_key: X25519PrivateKey,
+    secret: str,
+    *,
+    context: bytes = b"",
+    parameters: KdfParameters | None = None,
+) -> bytes:
+    """Encrypt the private key under `secret` with the current (or the given) KDF parameters.
 
+    `parameters` lets a caller spend less on a secret that is already long and random (a
+    recovery code of 80 random bits gains nothing from 64 MiB of memory hardness).
     `context` (optional, e.g. associated_data("user", id, "password")) binds the blob to the
     slot it is stored in; unwrapping must pass the same context. The secret is used exactly as
     given, encoded as UTF-8, like the login hash, so whatever signs a user in also unwraps.
@@ -130,7 +138,7 @@ def wrap_private_key(private_key: X25519PrivateKey, secret: str, *, context: byt
     return _wrap_v1(
         private_bytes(private_key),
         _encode_secret(secret),
-        _current,
+        parameters or _current,
         os.urandom(SALT_SIZE),
         os.urandom(NONCE_SIZE),
         as_bytes(context, "context"),

@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from app import create_app, passwords
+from app import create_app, passwords, userkeys
+from crypto import KdfParameters, use_kdf_parameters
 from app.accounts import rules as accounts
 from app.requests import rules as requests_rules
 
@@ -15,10 +16,13 @@ CSRF_INPUT = re.compile(
 
 
 @pytest.fixture(autouse=True)
-def cheap_argon2():
+def cheap_argon2(monkeypatch):
     """Production argon2 costs 64 MiB and a noticeable fraction of a second; tests need neither."""
+    monkeypatch.setattr(userkeys, "RECOVERY_CODE_KDF", KdfParameters(1, 8, 1))
     passwords.use_parameters(time_cost=1, memory_cost=8, parallelism=1)
+    previous = use_kdf_parameters(KdfParameters(time_cost=1, memory_cost=8, parallelism=1))
     yield
+    use_kdf_parameters(previous)
     passwords.use_parameters(**passwords.ARGON2_PARAMETERS)
 
 
@@ -50,9 +54,18 @@ def post(client, url, data=None, **kwargs):
     return client.post(url, data={"csrf_token": csrf_token(client), **(data or {})}, **kwargs)
 
 
+KEYS = {}
+
+
 def make_user(name, role, country="IR"):
-    user, _codes = accounts.register(name, PASSWORD, role, country)
-    return user
+    signed_up, _codes = accounts.register(name, PASSWORD, role, country)
+    KEYS[signed_up.user.id] = signed_up.key
+    return signed_up.user
+
+
+def key_of(user):
+    """The user's unwrapped private key, as their signed-in session would hold it."""
+    return KEYS[user.id]
 
 
 def sign_in(client, user):

@@ -38,8 +38,8 @@ def test_signup_signs_the_new_user_in(client):
 
 def test_password_is_stored_as_argon2id_with_the_production_parameters(app):
     passwords.use_parameters(**passwords.ARGON2_PARAMETERS)
-    user, _ = accounts.register("karim", PASSWORD, "provider", "")
-    assert user.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    signed_up, _ = accounts.register("karim", PASSWORD, "provider", "")
+    assert signed_up.user.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
 
 
 def test_login_rehashes_a_password_hashed_with_old_parameters(client, app):
@@ -165,7 +165,8 @@ def test_recovery_code_resets_the_password_once(client, app):
 
 
 def test_recovery_with_a_wrong_code_changes_nothing(client, app):
-    user, _codes = accounts.register("amal", PASSWORD, "activist", "EG")
+    signed_up, _codes = accounts.register("amal", PASSWORD, "activist", "EG")
+    user = signed_up.user
     before = user.password_hash
     form = {"username": "amal", "code": "00000-00000-00000-00000"}
     response = post(client, "/recover", {**form, "password": "x" * 12, "confirm": "x" * 12})

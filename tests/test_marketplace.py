@@ -9,7 +9,7 @@ from app.offers import rules as offers
 from app.requests import rules as requests_rules
 from app.rules import NotFound, RuleViolation
 
-from .conftest import as_user, make_user, post, request_fields
+from .conftest import as_user, key_of, make_user, post, request_fields
 
 
 @pytest.fixture
@@ -117,9 +117,9 @@ def test_only_the_parties_see_a_match(activist, provider, stranger, match):
 def test_messages_are_stored_encrypted_and_read_back_by_both(activist, provider, match):
     matches.post_message(activist, match, "The hearing is on Monday.")
     stored = Message.get()
-    assert b"hearing" not in bytes(stored.sealed_body)
+    assert b"hearing" not in bytes(stored.for_activist) + bytes(stored.for_provider)
     for party in (activist, provider):
-        (shown,) = matches.messages_of(party, match)
+        (shown,) = matches.messages_of(party, match, key_of(party))
         assert shown.text == "The hearing is on Monday." and shown.sender == "leila"
 
 
@@ -127,8 +127,8 @@ def test_a_message_moved_to_another_row_cannot_be_read(activist, match):
     matches.post_message(activist, match, "first message")
     matches.post_message(activist, match, "second message")
     first, second = list(Message.select().order_by(Message.id))
-    Message.update(sealed_body=first.sealed_body).where(Message.id == second.id).execute()
-    texts = [m.text for m in matches.messages_of(activist, match)]
+    Message.update(for_activist=first.for_activist).where(Message.id == second.id).execute()
+    texts = [m.text for m in matches.messages_of(activist, match, key_of(activist))]
     assert texts == ["first message", None]
 
 
@@ -178,21 +178,21 @@ def test_cancelling_reopens_the_request(activist, provider, help_request, match)
 
 def test_contacts_are_revealed_only_when_ticked(activist, provider, match):
     contacts.set_contact(provider, "signal", "+49 151 0000000")
-    assert contacts.revealed_to_counterpart(match, provider) == []
-    (signal,) = contacts.contacts_of(provider)
-    contacts.set_revealed(match, provider, {signal.id})
-    assert [c.value for c in contacts.revealed_to_counterpart(match, provider)] == [
-        "+49 151 0000000"
-    ]
-    contacts.set_revealed(match, provider, set())
-    assert contacts.revealed_to_counterpart(match, provider) == []
+    activist_key = key_of(activist)
+    assert contacts.revealed_to_counterpart(match, provider, activist_key) == []
+    (signal,) = contacts.contacts_of(provider, key_of(provider))
+    contacts.set_revealed(match, provider, key_of(provider), {signal.id})
+    shown = contacts.revealed_to_counterpart(match, provider, activist_key)
+    assert [c.value for c in shown] == ["+49 151 0000000"]
+    contacts.set_revealed(match, provider, key_of(provider), set())
+    assert contacts.revealed_to_counterpart(match, provider, activist_key) == []
 
 
 def test_cannot_reveal_someone_elses_contact(activist, provider, match):
     contacts.set_contact(activist, "email", "leila@example.org")
-    (theirs,) = contacts.contacts_of(activist)
-    contacts.set_revealed(match, provider, {theirs.id})
-    assert contacts.revealed_to_counterpart(match, activist) == []
+    (theirs,) = contacts.contacts_of(activist, key_of(activist))
+    contacts.set_revealed(match, provider, key_of(provider), {theirs.id})
+    assert contacts.revealed_to_counterpart(match, activist, key_of(provider)) == []
 
 
 # --- the pages -----------------------------------------------------------------
@@ -285,7 +285,7 @@ def test_bad_message_is_a_form_error(app, activist, match, text):
 
 def test_reveal_through_the_page(app, activist, provider, match):
     contacts.set_contact(provider, "matrix", "@anna:example.org")
-    (matrix,) = contacts.contacts_of(provider)
+    (matrix,) = contacts.contacts_of(provider, key_of(provider))
     url = f"/matches/{match.public_id}"
     assert "@anna:example.org" not in as_user(app, activist).get(url).get_data(as_text=True)
     post(as_user(app, provider), url + "/contacts", {"contacts": [str(matrix.id)]})

@@ -1,13 +1,16 @@
 """Who an account is: creating it, proving it, recovering it, and its contact fields."""
 
 import unicodedata
+from dataclasses import dataclass, field
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from .. import passwords
+from .. import passwords, userkeys
 from ..db import database
-from ..models import ContactField, RecoveryCode, User
+from ..keymigration import reseal_addressed_to
+from ..models import ContactField, ContactReveal, Match, RecoveryCode, User
 from ..rules import RuleViolation
 
 USERNAME_MIN, USERNAME_MAX = 3, 32
@@ -36,8 +39,18 @@ def find_user(name: str) -> User | None:
     return User.get_or_none(User.username_key == username_key(name))
 
 
-def register(username: str, password: str, role: str, country: str) -> tuple[User, list[str]]:
-    """Create an account and its recovery codes; the codes are returned once, never stored."""
+@dataclass
+class SignIn:
+    """A successful sign-in: the user, their unwrapped key, and codes to show once if new."""
+
+    user: User
+    key: X25519PrivateKey
+    new_codes: list[str] = field(default_factory=list)
+    keys_were_lost: bool = False
+
+
+def register(username: str, password: str, role: str, country: str) -> tuple[SignIn, list[str]]:
+    """Create an account, its key pair and its recovery codes; the codes are returned once."""
     name = normalise_username(username)
     problem = username_problem(name)
     if problem:
@@ -55,15 +68,16 @@ def register(username: str, password: str, role: str, country: str) -> tuple[Use
                 role=role,
                 country=country if role == User.ACTIVIST else "",
             )
-            RecoveryCode.insert_many(
-                [{"user": user, "code_hash": passwords.recovery_code_hash(c)} for c in codes]
-            ).execute()
+            key = userkeys.give_keys(user, password)
+            user.save()
+            userkeys.store_recovery_codes(user, key, codes)
     except IntegrityError:
         raise RuleViolation(_l("That username is taken.")) from None
-    return user, codes
+    return SignIn(user, key), codes
 
 
-def authenticate(username: str, password: str) -> User | None:
+def authenticate(username: str, password: str) -> SignIn | None:
+    """Check the password and unwrap the user's key; move an older account to its own keys."""
     user = find_user(username)
     if user is None:
         # spend the same effort as for a real account, so timing does not reveal names
@@ -71,39 +85,93 @@ def authenticate(username: str, password: str) -> User | None:
         return None
     if not passwords.verify_password(user.password_hash, password):
         return None
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
-        user.save()
-    return user
+    with database.atomic():
+        if passwords.needs_rehash(user.password_hash):
+            user.password_hash = passwords.hash_password(password)
+            user.save()
+        if user.public_key is None:
+            return _adopt_keys(user, password)
+        key = userkeys.unlock_with_password(user, password)
+        if key is None:
+            return None
+        if user.keys_lost:
+            codes = passwords.new_recovery_codes()
+            userkeys.store_recovery_codes(user, key, codes)
+            user.keys_lost = False
+            user.save()
+            return SignIn(user, key, codes, keys_were_lost=True)
+    return SignIn(user, key)
 
 
-def reset_with_recovery_code(username: str, code: str, new_password: str) -> User:
-    """Spend one recovery code to set a new password; a wrong name or code looks the same."""
+def _adopt_keys(user: User, password: str) -> SignIn:
+    """An account from before per-user keys: give it keys, reseal its data, new codes."""
+    key = userkeys.give_keys(user, password)
+    user.save()
+    codes = passwords.new_recovery_codes()
+    userkeys.store_recovery_codes(user, key, codes)
+    reseal_addressed_to(user)
+    return SignIn(user, key, codes)
+
+
+def reset_with_recovery_code(username: str, code: str, new_password: str) -> SignIn:
+    """Spend one recovery code to set a new password, keeping the user's key and data."""
     user = find_user(username)
     failure = RuleViolation(_l("That username and recovery code do not match."))
     if user is None:
         raise failure
     with database.atomic():
-        spent = (
-            RecoveryCode.delete()
-            .where(
-                (RecoveryCode.user == user)
-                & (RecoveryCode.code_hash == passwords.recovery_code_hash(code))
-            )
-            .execute()
+        row = RecoveryCode.get_or_none(
+            (RecoveryCode.user == user)
+            & (RecoveryCode.code_hash == passwords.recovery_code_hash(code))
         )
-        if spent != 1:
+        if row is None:
             raise failure
+        key = userkeys.unlock_with_code(user, row, code)
+        row.delete_instance()
         user.password_hash = passwords.hash_password(new_password)
+        if user.public_key is None:
+            user.save()
+            return _adopt_keys(user, new_password)
+        if key is None:
+            replace_lost_keys(user, new_password)
+            return authenticate(user.username, new_password)
+        userkeys.rewrap(user, key, new_password)
         user.save()
-    return user
+    return SignIn(user, key)
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def replace_lost_keys(user: User, password: str) -> None:
+    """New keys after the old ones became unreachable (an operator's forced reset).
+
+    What was sealed to the old key cannot be opened by anyone, so it is deleted rather than
+    kept as noise: the user's contact fields and the contact copies others revealed to them.
+    Their old copies of match messages stay and read as "could not be decrypted".
+    """
+    with database.atomic():
+        userkeys.give_keys(user, password)
+        user.keys_lost = True
+        user.save()
+        ContactField.delete().where(ContactField.user == user).execute()
+        their_matches = Match.select(Match.id).where(
+            (Match.activist == user) | (Match.provider == user)
+        )
+        others_fields = ContactField.select(ContactField.id).where(ContactField.user != user)
+        ContactReveal.delete().where(
+            ContactReveal.match.in_(their_matches) & ContactReveal.contact.in_(others_fields)
+        ).execute()
+        RecoveryCode.delete().where(RecoveryCode.user == user).execute()
+
+
+def change_password(user: User, key: X25519PrivateKey | None, current: str, new: str) -> None:
+    """A new password, and the private key rewrapped under it."""
     if not passwords.verify_password(user.password_hash, current):
         raise RuleViolation(_l("Your current password is not right."))
-    user.password_hash = passwords.hash_password(new)
-    user.save()
+    key = key or userkeys.unlock_with_password(user, current)
+    with database.atomic():
+        user.password_hash = passwords.hash_password(new)
+        if key is not None:
+            userkeys.rewrap(user, key, new)
+        user.save()
 
 
 def remaining_recovery_codes(user: User) -> int:

@@ -9,8 +9,10 @@ import hashlib
 import secrets
 from functools import wraps
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from flask import current_app, g, redirect, request, session, url_for
 
+from .. import userkeys
 from ..models import LoginSession, User, utcnow
 
 IDLE_REFRESH = datetime.timedelta(minutes=1)
@@ -20,8 +22,11 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def sign_in(user: User) -> None:
-    """Start a fresh session: a new token and a new CSRF secret, nothing carried over."""
+def sign_in(user: User, key: X25519PrivateKey | None) -> None:
+    """Start a fresh session: a new token and a new CSRF secret, nothing carried over.
+
+    The user's unwrapped private key is held in memory under the token for this session only.
+    """
     session.clear()
     token = secrets.token_urlsafe(32)
     now = utcnow()
@@ -32,21 +37,25 @@ def sign_in(user: User) -> None:
         idle_expires_at=now + _idle_timeout(),
     )
     session["token"] = token
-    g.user = user
+    if key is not None:
+        userkeys.remember(token, user, key)
+    g.user, g.user_key = user, key
 
 
 def sign_out() -> None:
     token = session.get("token")
     if token:
         LoginSession.delete().where(LoginSession.token_hash == _token_hash(token)).execute()
+        userkeys.forget(token)
     session.clear()
-    g.user = None
+    g.user, g.user_key = None, None
 
 
 def sign_out_everywhere(user: User) -> None:
     LoginSession.delete().where(LoginSession.user == user).execute()
+    userkeys.forget_all(user)
     session.clear()
-    g.user = None
+    g.user, g.user_key = None, None
 
 
 def _idle_timeout() -> datetime.timedelta:
@@ -54,8 +63,12 @@ def _idle_timeout() -> datetime.timedelta:
 
 
 def load_current_user() -> None:
-    """Find the user behind this request's cookie; expired sessions are removed on sight."""
-    g.user = None
+    """Find the user behind this request's cookie; expired sessions are removed on sight.
+
+    A session whose key is no longer in memory (the process restarted) is ended too: without
+    the key the user could not read their own data, so they sign in again to unwrap it.
+    """
+    g.user, g.user_key = None, None
     token = session.get("token")
     if not token:
         return
@@ -66,16 +79,19 @@ def load_current_user() -> None:
         .first()
     )
     now = utcnow()
-    if row is None or row.expires_at <= now or row.idle_expires_at <= now:
+    key = userkeys.recall(token)
+    expired = row is None or row.expires_at <= now or row.idle_expires_at <= now
+    if expired or (key is None and row.user.public_key is not None):
         if row is not None:
             row.delete_instance()
+        userkeys.forget(token)
         session.clear()
         return
     new_idle = now + _idle_timeout()
     if new_idle - row.idle_expires_at >= IDLE_REFRESH:
         row.idle_expires_at = new_idle
         row.save()
-    g.user = row.user
+    g.user, g.user_key = row.user, key
 
 
 def login_required(view):

@@ -24,13 +24,13 @@ def make_blueprint() -> Blueprint:
         form = SignupForm()
         if form.validate_on_submit():
             try:
-                user, codes = rules.register(
+                signed_up, codes = rules.register(
                     form.username.data, form.password.data, form.role.data, form.country.data
                 )
             except RuleViolation as error:
                 form.username.errors.append(error.message)
             else:
-                sign_in(user)
+                sign_in(signed_up.user, signed_up.key)
                 return render_template("accounts/recovery_codes.html", codes=codes)
         return render_template("accounts/signup.html", form=form), 400 if form.errors else 200
 
@@ -38,9 +38,16 @@ def make_blueprint() -> Blueprint:
     def login():
         form = LoginForm()
         if form.validate_on_submit():
-            user = rules.authenticate(form.username.data, form.password.data)
-            if user is not None:
-                sign_in(user)
+            signed_in = rules.authenticate(form.username.data, form.password.data)
+            if signed_in is not None:
+                sign_in(signed_in.user, signed_in.key)
+                if signed_in.new_codes:
+                    return render_template(
+                        "accounts/recovery_codes.html",
+                        codes=signed_in.new_codes,
+                        keys_were_lost=signed_in.keys_were_lost,
+                        upgraded=not signed_in.keys_were_lost,
+                    )
                 return redirect(safe_next(request.args.get("next")))
             form.password.errors.append(_("That username and password do not match."))
         return render_template("accounts/login.html", form=form), 400 if form.errors else 200
@@ -55,14 +62,21 @@ def make_blueprint() -> Blueprint:
         form = RecoverForm()
         if form.validate_on_submit():
             try:
-                user = rules.reset_with_recovery_code(
+                recovered = rules.reset_with_recovery_code(
                     form.username.data, form.code.data, form.password.data
                 )
             except RuleViolation as error:
                 form.code.errors.append(error.message)
             else:
-                sign_out_everywhere(user)
-                sign_in(user)
+                sign_out_everywhere(recovered.user)
+                sign_in(recovered.user, recovered.key)
+                if recovered.new_codes:
+                    return render_template(
+                        "accounts/recovery_codes.html",
+                        codes=recovered.new_codes,
+                        keys_were_lost=recovered.keys_were_lost,
+                        upgraded=not recovered.keys_were_lost,
+                    )
                 flash(_("Your password is changed. That recovery code cannot be used again."))
                 return redirect(url_for("accounts.account"))
         return render_template("accounts/recover.html", form=form), 400 if form.errors else 200
@@ -99,14 +113,14 @@ def make_blueprint() -> Blueprint:
     def change_password():
         form = PasswordForm()
         if form.validate_on_submit():
-            user = g.user
+            user, key = g.user, g.user_key
             try:
-                rules.change_password(user, form.current.data, form.password.data)
+                rules.change_password(user, key, form.current.data, form.password.data)
             except RuleViolation as error:
                 form.current.errors.append(error.message)
             else:
                 sign_out_everywhere(user)
-                sign_in(user)
+                sign_in(user, key)
                 flash(_("Your password is changed. Other browsers are signed out."))
                 return redirect(url_for("accounts.account"))
         return account_page(password_form=form), 400
@@ -142,7 +156,7 @@ def account_page(**forms) -> str:
     }
     return render_template(
         "accounts/account.html",
-        contacts=contacts.contacts_of(user),
+        contacts=contacts.contacts_of(user, g.user_key),
         codes_left=rules.remaining_recovery_codes(user),
         **page,
     )

@@ -2,14 +2,15 @@
 
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError, fn
 
 from ..db import database
+from ..envelopes import Context, open_with, seal_to
 from ..models import HelpRequest, Match, Message, Rating, User
 from ..notifications.rules import notify
 from ..rules import NotFound, RuleViolation
-from ..vault import open_field, seal_field
 
 MESSAGE_MAX = 5000
 
@@ -44,7 +45,16 @@ def _link(match: Match) -> str:
     return f"/matches/{match.public_id}"
 
 
+def message_context(message: Message, column: str) -> Context:
+    return ("message", column, message.id)
+
+
+def _reader_column(user: User, match: Match) -> str:
+    return "for_activist" if user.id == match.activist_id else "for_provider"
+
+
 def post_message(user: User, match: Match, text: str) -> Message:
+    """Store a message sealed once to each party, so neither copy opens without its reader."""
     _party(user, match)
     if match.status == Match.CANCELLED:
         raise RuleViolation(_l("This match was cancelled; no more messages can be sent."))
@@ -52,15 +62,22 @@ def post_message(user: User, match: Match, text: str) -> Message:
     if not text or len(text) > MESSAGE_MAX:
         raise RuleViolation(_l("A message has 1 to 5000 characters."))
     with database.atomic():
-        message = Message.create(match=match, sender=user, sealed_body=b"")
-        message.sealed_body = seal_field("message", "sealed_body", str(message.id), text)
+        message = Message.create(match=match, sender=user, for_activist=b"", for_provider=b"")
+        message.for_activist = seal_to(
+            match.activist, text, message_context(message, "for_activist")
+        )
+        message.for_provider = seal_to(
+            match.provider, text, message_context(message, "for_provider")
+        )
         message.save()
         notify(match.other_party(user), "message", _link(match), match.request.title)
     return message
 
 
-def messages_of(user: User, match: Match) -> list[ShownMessage]:
+def messages_of(user: User, match: Match, key: X25519PrivateKey | None) -> list[ShownMessage]:
+    """The thread as this party reads it, opened with their own session key."""
     _party(user, match)
+    column = _reader_column(user, match)
     rows = (
         Message.select(Message, User).join(User).where(Message.match == match).order_by(Message.id)
     )
@@ -68,7 +85,7 @@ def messages_of(user: User, match: Match) -> list[ShownMessage]:
         ShownMessage(
             sender=row.sender.username,
             mine=row.sender_id == user.id,
-            text=open_field("message", "sealed_body", str(row.id), row.sealed_body),
+            text=open_with(key, getattr(row, column), message_context(row, column)),
             sent_on=row.sent_on,
         )
         for row in rows

@@ -11,7 +11,8 @@ from .forms import CancelForm, MessageForm, RatingForm, RevealForm
 
 def reveal_form(user, match, **kwargs) -> RevealForm:
     form = RevealForm(data={"contacts": sorted(contacts.revealed_ids(match, user))}, **kwargs)
-    form.contacts.choices = options({c.id: c.label for c in contacts.contacts_of(user)})
+    own = contacts.contacts_of(user, g.user_key)
+    form.contacts.choices = options({c.id: c.label for c in own})
     return form
 
 
@@ -28,8 +29,8 @@ def match_page(match, **forms):
         "matches/show.html",
         match=match,
         counterpart=counterpart,
-        messages=rules.messages_of(user, match),
-        their_contacts=contacts.revealed_to_counterpart(match, counterpart),
+        messages=rules.messages_of(user, match, g.user_key),
+        their_contacts=contacts.revealed_to_counterpart(match, counterpart, g.user_key),
         i_marked_done=match.activist_done if user.id == match.activist_id else match.provider_done,
         may_rate=rules.may_rate(user, match),
         **page,
@@ -69,7 +70,7 @@ def make_blueprint() -> Blueprint:
         match = rules.get_match_for(g.user, public_id)
         form = reveal_form(g.user, match)
         if form.validate_on_submit():
-            contacts.set_revealed(match, g.user, set(form.contacts.data))
+            contacts.set_revealed(match, g.user, g.user_key, set(form.contacts.data))
             flash(_("Your choice of contact details is saved."))
             return redirect(url_for("matches.show", public_id=public_id))
         return match_page(match, reveal_form=form), 400
