@@ -45,6 +45,7 @@ class User(BaseModel):
 
     username = CharField(max_length=32)
     username_key = CharField(max_length=128, unique=True)
+    username_skeleton = CharField(max_length=256, unique=True)  # see app/names.py
     password_hash = CharField(max_length=255)
     role = CharField(max_length=16)
     country = CharField(max_length=2, default="")

@@ -7,7 +7,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from .. import passwords, userkeys
+from .. import names, passwords, userkeys
 from ..db import database
 from ..keymigration import reseal_addressed_to
 from ..models import ContactField, ContactReveal, Match, RecoveryCode, User
@@ -32,6 +32,8 @@ def username_problem(name: str):
         return _l("A username has 3 to 32 characters.")
     if not all(ch.isalnum() or ch in USERNAME_PUNCTUATION for ch in name):
         return _l("Use letters, digits, and . _ - only.")
+    if names.is_mixed_script(name):
+        return _l("Use letters of one alphabet only, so nobody can imitate your name.")
     return None
 
 
@@ -64,6 +66,7 @@ def register(username: str, password: str, role: str, country: str) -> tuple[Sig
             user = User.create(
                 username=name,
                 username_key=username_key(name),
+                username_skeleton=names.skeleton(name),
                 password_hash=password_hash,
                 role=role,
                 country=country if role == User.ACTIVIST else "",
@@ -72,7 +75,9 @@ def register(username: str, password: str, role: str, country: str) -> tuple[Sig
             user.save()
             userkeys.store_recovery_codes(user, key, codes)
     except IntegrityError:
-        raise RuleViolation(_l("That username is taken.")) from None
+        raise RuleViolation(
+            _l("That username is taken, or looks too much like one that is.")
+        ) from None
     return SignIn(user, key), codes
 
 
