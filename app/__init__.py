@@ -2,10 +2,22 @@
 
 from pathlib import Path
 
-from flask import Flask, g
+from flask import Flask, g, request
 from flask_wtf.csrf import CSRFProtect
 
-from . import db, errors, i18n, security, templating, userkeys, vault
+from . import (
+    db,
+    eligibility,
+    errors,
+    faces,
+    i18n,
+    logs,
+    security,
+    templating,
+    throttle,
+    userkeys,
+    vault,
+)
 from .accounts import views as accounts
 from .accounts.sessions import load_current_user
 from .config import default_instance_path, load_config
@@ -16,8 +28,11 @@ from .notifications import rules as notification_rules
 from .notifications import views as notifications
 from .offers import views as offers
 from .profiles import views as profiles
+from .reports import views as reports
 from .requests import views as help_requests
 from .schema import upgrade
+from .staff import views as staff
+from .trust import views as trust
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE_ROOT.parent / "templates"
@@ -32,20 +47,26 @@ def create_app(config: dict | None = None, instance_path: Path | None = None) ->
         static_folder="static",
     )
     app.config.update(load_config(instance, config))
+    logs.install_redaction()
     db.init_app(app)
     vault.init_app(app)
     userkeys.init_app(app)
+    throttle.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     security.init_app(app)
+    faces.init_app(app)
     errors.init_app(app)
+    eligibility.init_app(app)
     CSRFProtect(app)
     with db.database.connection_context():
         upgrade()
 
     @app.before_request
     def _who():
-        load_current_user()
+        # reading the session would add `Vary: Cookie` and defeat the stylesheet's cache
+        if request.endpoint != "static":
+            load_current_user()
 
     @app.context_processor
     def _chrome():
@@ -53,6 +74,7 @@ def create_app(config: dict | None = None, instance_path: Path | None = None) ->
         return {"current_user": g.get("user"), "unread_notifications": unread}
 
     areas = (main, accounts, help_requests, offers, matches, profiles, notifications, directory)
+    areas += (staff, trust, reports, eligibility)
     for area in areas:
         app.register_blueprint(area.make_blueprint())
     return app

@@ -2,6 +2,7 @@
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -11,7 +12,13 @@ LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
 INSTANCE_HELP = "instance folder (default ./instance or $MOVEMENTS_INSTANCE)"
 
 # Each module here defines add_commands(commands: Commands) for its own area.
-COMMAND_MODULES: list[str] = ["app.operator_cli"]
+COMMAND_MODULES: list[str] = [
+    "app.onion_cli",
+    "app.operator_cli",
+    "app.staff.cli",
+    "app.audit.cli",
+    "app.maintenance_cli",
+]
 
 
 def instance_of(args) -> Path:
@@ -45,19 +52,73 @@ class Commands:
 
 
 def cmd_serve(args) -> int:
-    from .server import quiet_logging, serve
+    from onion import OnionError, TorNotInstalled
+
+    from . import onion_service
+    from .logs import configure_logging
+    from .server import serve
 
     if args.host not in LOOPBACK_HOSTS and not args.unix_socket:
         print(f"refusing to listen on {args.host}: the app serves loopback only", file=sys.stderr)
         return 2
-    quiet_logging()
+    configure_logging()
+    os.umask(0o077)  # everything the server writes is for its own user only
+    instance = instance_of(args)
     app = open_instance(args)
+    public_target = f"unix:{args.unix_socket}" if args.unix_socket else args.port
+    staff_port = args.staff_port or args.port + 1
+    staff_target = None
+    if onion_service.staff_onion_wanted(instance) and not args.no_onion:
+        staff_target = f"unix:{args.staff_socket}" if args.staff_socket else staff_port
+    tor = None
+    if not args.no_onion and not (args.unix_socket and not args.tor_control):
+        tor = onion_service.supervisor(
+            instance,
+            public_target,
+            staff_target=staff_target,
+            tor_control=args.tor_control,
+            tor_password=_read_secret(args.tor_password_file),
+        )
+        try:
+            address = tor.start()
+        except TorNotInstalled:
+            print(
+                "tor is not installed: serving on loopback only. "
+                "Install it with: sudo apt-get install tor",
+                flush=True,
+            )
+            tor, staff_target = None, None
+        except OnionError as error:
+            print(
+                f"tor could not publish the onion ({error}): serving on loopback only", flush=True
+            )
+            tor, staff_target = None, None
+        else:
+            app.config["ONION_ADDRESS"] = f"{address}.onion"
+            print(f"onion: http://{address}.onion/", flush=True)
+            if staff_target is not None:
+                staff_address = f"{tor.addresses['staff']}.onion"
+                app.config["STAFF_ONION_ADDRESS"] = staff_address
+                print(f"staff onion: http://{staff_address}/ (client authorization)", flush=True)
     if args.unix_socket:
         print(f"serving on unix socket {args.unix_socket}", flush=True)
     else:
         print(f"serving on http://{args.host}:{args.port}/", flush=True)
-    serve(app, args.host, args.port, args.unix_socket)
+    staff_listener = None
+    if args.staff_socket:  # a system tor's staff onion forwards here, with or without ours
+        staff_listener = (None, args.staff_socket)
+    elif staff_target is not None:
+        staff_listener = ((args.host, staff_port), None)
+    try:
+        serve(app, ((args.host, args.port), args.unix_socket), staff_listener)
+    finally:
+        if tor is not None:
+            tor.stop()
     return 0
+
+
+def _read_secret(path: str | None) -> str | None:
+    return Path(path).read_text().strip() if path else None
 
 
 def cmd_init_db(args) -> int:
@@ -74,6 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--unix-socket", help="serve on this unix socket instead of TCP")
     serve.add_argument("--no-onion", action="store_true", help="serve loopback only, without tor")
+    serve.add_argument("--tor-control", help="publish through a running tor: PATH or HOST:PORT")
+    serve.add_argument("--tor-password-file", help="file holding that tor's control password")
+    serve.add_argument("--staff-port", type=int, help="loopback port of the staff onion's listener")
+    serve.add_argument("--staff-socket", help="unix socket of the staff onion's listener")
     commands.add("init-db", cmd_init_db, "create the instance folder and database, or upgrade them")
     for module in COMMAND_MODULES:
         importlib.import_module(module).add_commands(commands)

@@ -67,9 +67,22 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SESSION_IDLE_MINUTES": 30,
         "WTF_CSRF_TIME_LIMIT": None,  # the token is bound to the session, which expires itself
         "REQUEST_EXPIRY_DAYS": 90,
+        # accounts unused this long are deleted (app/purge.py), after an in-app notice this early
+        "ACCOUNT_RETENTION_DAYS": 365,
+        "ACCOUNT_PURGE_NOTICE_DAYS": 30,
+        # flood limits (app/throttle.py); none keys on an address
+        "SIGNUPS_PER_MINUTE": 10,
+        "SIGNUPS_PER_HOUR": 200,
+        "REQUESTS_PER_DAY": 5,
+        "OFFERS_PER_DAY": 20,
+        "MESSAGES_PER_MINUTE": 10,
         "PAGE_SIZE": 20,
         "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
         "BABEL_DEFAULT_LOCALE": "en",
+        # the faces (app/faces.py): the public onion, the staff onion, the clearnet mirror
+        "ONION_ADDRESS": os.environ.get("MOVEMENTS_ONION_ADDRESS") or None,
+        "STAFF_ONION_ADDRESS": os.environ.get("MOVEMENTS_STAFF_ONION_ADDRESS") or None,
+        "MIRROR_HOST": os.environ.get("MOVEMENTS_MIRROR_HOST") or None,
     }
     config.update(overrides)
     return config

@@ -2,8 +2,9 @@
 
 from urllib.parse import unquote, urlparse
 
-from flask import Flask
-from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from flask import Flask, abort, request
+from peewee import DatabaseProxy, SqliteDatabase
+from playhouse.pool import PooledPostgresqlDatabase
 
 database = DatabaseProxy()
 
@@ -16,6 +17,9 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 5000,
     "cache_size": -16 * 1024,
 }
+
+# Per process: waitress's threads each borrow one connection for a request, and give it back.
+POSTGRESQL_POOL = {"max_connections": 32, "stale_timeout": 300, "timeout": 10}
 
 
 def is_sqlite() -> bool:
@@ -31,14 +35,31 @@ def open_database(url: str):
         # URL parts are percent-encoded, so a password may hold "@", ":" or "/". peewee keeps
         # psycopg2 in autocommit mode: a failed statement outside atomic() leaves no aborted
         # transaction behind, and atomic() rolls its own transaction back on any error.
-        return PostgresqlDatabase(
+        # Pooled, because a new connection costs a server process and a password exchange:
+        # the pool checks a connection is alive when lending it, and rolls back one returned
+        # inside a transaction.
+        return PooledPostgresqlDatabase(
             unquote(parsed.path.lstrip("/")),
             user=unquote(parsed.username) if parsed.username else None,
             password=unquote(parsed.password) if parsed.password else None,
             host=parsed.hostname,
             port=parsed.port or 5432,
+            **POSTGRESQL_POOL,
         )
     raise ValueError(f"unsupported database URL scheme {parsed.scheme!r}")
+
+
+def holds_nul() -> bool:
+    """Whether the request's path, query or form holds a NUL character.
+
+    PostgreSQL text cannot hold NUL and psycopg2 raises on it before sending the query, which
+    would be a 500; no person types one, so it is refused on either database alike.
+    """
+    values = [request.path]
+    for fields in (request.args, request.form):
+        for listed in fields.listvalues():
+            values.extend(listed)
+    return any("\x00" in value for value in values)
 
 
 def bind(url: str) -> None:
@@ -47,6 +68,11 @@ def bind(url: str) -> None:
 
 def init_app(app: Flask) -> None:
     bind(app.config["DATABASE_URL"])
+
+    @app.before_request
+    def _refuse_nul():
+        if holds_nul():
+            abort(400)
 
     @app.before_request
     def _connect():

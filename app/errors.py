@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .rules import NotFound, RuleViolation
+from .throttle import Busy, Throttled
 
 TITLES = {
     400: _l("That did not work"),
@@ -46,6 +47,22 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(RuleViolation)
     def _refused(error):
         return error_page(409, error.message)
+
+    @app.errorhandler(Throttled)
+    def _throttled(error):
+        minutes = max(1, -(-error.retry_after // 60))
+        text = _l(
+            "%(reason)s Please try again in %(minutes)d minutes.",
+            reason=error.message,
+            minutes=minutes,
+        )
+        body, status = error_page(429, text)
+        return body, status, {"Retry-After": str(error.retry_after)}
+
+    @app.errorhandler(Busy)
+    def _busy(_error):
+        body, status = error_page(503, _l("The site is very busy. Please try again in a moment."))
+        return body, status, {"Retry-After": "5"}
 
     @app.errorhandler(HTTPException)
     def _http(error):

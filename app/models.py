@@ -60,6 +60,8 @@ class User(BaseModel):
     # set by an operator's forced password reset: sealed data is gone, the user must be told
     keys_lost = BooleanField(default=False)
     joined_on = DateField(default=today)
+    # the date (never the time) of the last sign-in: what account retention needs (app/purge.py)
+    active_on = DateField(default=today)
     # staff only: an admin (the operator's deputy) may also reinstate accounts
     admin = BooleanField(default=False)
     # a staff account's first password is printed on the operator's terminal; it must go
@@ -204,7 +206,8 @@ class ContactReveal(BaseModel):
 
 
 class Rating(BaseModel):
-    match = ForeignKeyField(Match, backref="ratings", on_delete="CASCADE")
+    # kept, without its match, when an account is deleted: see app/accounts/deletion.py
+    match = ForeignKeyField(Match, backref="ratings", null=True, on_delete="SET NULL")
     rater = ForeignKeyField(User, backref="ratings_given", null=True, on_delete="SET NULL")
     ratee = ForeignKeyField(User, backref="ratings_received", on_delete="CASCADE")
     stars = IntegerField()
@@ -225,6 +228,22 @@ class Notification(BaseModel):
     read = BooleanField(default=False)
 
 
+class SignInThrottle(BaseModel):
+    """Failed sign-ins of one account, and until when it must wait; gone at the next success."""
+
+    user = ForeignKeyField(User, primary_key=True, on_delete="CASCADE")
+    failures = IntegerField(default=0)
+    retry_after = DateTimeField(null=True)
+
+
+class Budget(BaseModel):
+    """A shared allowance per time window (sign-ups per minute...): the same for everyone."""
+
+    name = CharField(max_length=32, primary_key=True)
+    window_start = DateTimeField()
+    used = IntegerField(default=0)
+
+
 TABLES = [
     User,
     RecoveryCode,
@@ -237,4 +256,6 @@ TABLES = [
     ContactReveal,
     Rating,
     Notification,
+    SignInThrottle,
+    Budget,
 ]

@@ -6,6 +6,8 @@ import secrets
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from .throttle import argon2_slot
+
 # RFC 9106, second recommended option ("low memory"): t=3, m=64 MiB, p=4.
 ARGON2_PARAMETERS = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 4}
 
@@ -36,14 +38,16 @@ def dummy_hash() -> str:
 def hash_password(password: str) -> str:
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
         raise ValueError("password length out of bounds")
-    return _hasher.hash(password)
+    with argon2_slot():
+        return _hasher.hash(password)
 
 
 def verify_password(stored_hash: str, password: str) -> bool:
     if len(password) > PASSWORD_MAX:
         return False
     try:
-        return _hasher.verify(stored_hash, password)
+        with argon2_slot():
+            return _hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -9,8 +9,15 @@ from collections.abc import Callable
 from peewee import IntegerField, Model
 from playhouse.migrate import SchemaMigrator
 
+from .audit.models import AUDIT_TABLES
 from .db import database, is_sqlite
+from .directory.models import TABLES as DIRECTORY_TABLES
+from .directory.models import create_search_index
 from .models import TABLES, RequestText
+from .reports.models import REPORT_TABLES
+from .trust.models import TRUST_TABLES
+
+SAFETY_TABLES = [*TRUST_TABLES, *REPORT_TABLES, *AUDIT_TABLES]
 
 
 class SchemaVersion(Model):
@@ -43,9 +50,10 @@ def upgrade() -> int:
     with database.atomic():
         version = stored_version()
         if version is None:
-            database.create_tables([SchemaVersion, *TABLES])
+            database.create_tables([SchemaVersion, *TABLES, *DIRECTORY_TABLES, *SAFETY_TABLES])
             if is_sqlite():
                 RequestText.create_table()
+                create_search_index()
             SchemaVersion.create(version=current_version())
             return current_version()
         migrator = SchemaMigrator.from_database(database.obj)
@@ -54,7 +62,8 @@ def upgrade() -> int:
             version += 1
         SchemaVersion.update(version=version).execute()
         # a table that is new in this release is simply created; columns go through MIGRATIONS
-        database.create_tables(TABLES, safe=True)
+        database.create_tables([*TABLES, *DIRECTORY_TABLES, *SAFETY_TABLES], safe=True)
         if is_sqlite():
             RequestText.create_table(safe=True)
+            create_search_index()
         return version

@@ -85,6 +85,7 @@ OFFER_STATUSES = {
     "accepted": _l("Accepted"),
     "declined": _l("Declined"),
     "withdrawn": _l("Withdrawn"),
+    "removed": _l("Removed by moderators"),
 }
 
 MATCH_STATUSES = {"open": _l("Open"), "completed": _l("Completed"), "cancelled": _l("Cancelled")}

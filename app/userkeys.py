@@ -23,6 +23,7 @@ from crypto import (
 
 from . import passwords
 from .models import RecoveryCode, User
+from .throttle import argon2_slot
 
 # A recovery code already carries 80 random bits; memory hardness would only slow sign-up.
 RECOVERY_CODE_KDF = KdfParameters(time_cost=1, memory_cost=8 * 1024, parallelism=1)
@@ -51,12 +52,13 @@ def give_keys(user: User, password: str) -> X25519PrivateKey:
     """A new key pair for the user, wrapped under the password; the caller saves the user."""
     private, public = generate_keypair()
     user.public_key = public
-    user.wrapped_key = wrap_private_key(private, password, context=_password_slot(user))
+    rewrap(user, private, password)
     return private
 
 
 def rewrap(user: User, private: X25519PrivateKey, password: str) -> None:
-    user.wrapped_key = wrap_private_key(private, password, context=_password_slot(user))
+    with argon2_slot():
+        user.wrapped_key = wrap_private_key(private, password, context=_password_slot(user))
 
 
 def store_recovery_codes(user: User, private: X25519PrivateKey, codes: list[str]) -> None:
@@ -82,9 +84,10 @@ def store_recovery_codes(user: User, private: X25519PrivateKey, codes: list[str]
 def unlock_with_password(user: User, password: str) -> X25519PrivateKey | None:
     """The private key, rewrapped on the way if the stored cost is out of date."""
     try:
-        private = unwrap_private_key(
-            bytes(user.wrapped_key), password, context=_password_slot(user)
-        )
+        with argon2_slot():
+            private = unwrap_private_key(
+                bytes(user.wrapped_key), password, context=_password_slot(user)
+            )
     except DecryptionError:
         return None
     if needs_rewrap(bytes(user.wrapped_key)):

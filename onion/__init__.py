@@ -6,6 +6,7 @@ below are the supported surface; the modules hold the details:
 * :mod:`onion.address` — v3 onion addresses (derive, validate)
 * :mod:`onion.ed25519` — the scalar multiplication that turns tor's expanded key into a public key
 * :mod:`onion.keys` — the service key: create, store (0600), import from / export to tor
+* :mod:`onion.files` — private directories and atomic 0600 files
 * :mod:`onion.client_auth` — x25519 client authorization keys and their file formats
 * :mod:`onion.process` — start and stop a tor process we own
 * :mod:`onion.control` — authenticated control connections (socket or port, cookie or password)

@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from onion.address import normalize_address
 from onion.errors import InvalidKey, KeyFileError
-from onion.keys import ensure_private_dir, write_private_file
+from onion.files import ensure_private_dir, write_private_file
 
 AUTH_PREFIX = "descriptor:x25519:"
 AUTH_SUFFIX = ".auth"

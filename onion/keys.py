@@ -18,11 +18,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import hashlib
-import os
 import secrets
-import stat
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -32,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from onion import ed25519
 from onion.address import address_from_public_key
 from onion.errors import InvalidKey, KeyFileError
+from onion.files import ensure_private_dir, read_private_file, write_private_file
 
 KEY_TYPE = "ED25519-V3"
 EXPANDED_KEY_LENGTH = 64
@@ -129,79 +127,6 @@ class ServiceKey:
         return f"ServiceKey(address={self.address!r})"
 
 
-# --- files -----------------------------------------------------------------------------------
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def ensure_private_dir(directory: Path) -> Path:
-    """Create ``directory`` (and parents) if needed and make it 0700; return it.
-
-    tor refuses data and service directories that others can read, and the key must not be
-    listable by other users either.
-    """
-    directory = Path(directory)
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(directory, 0o700)
-    return directory
-
-
-def write_private_file(path: Path, data: bytes, *, overwrite: bool = False) -> None:
-    """Write ``data`` to ``path`` atomically with mode 0600.
-
-    The bytes go to a temporary file in the same directory (created 0600, so they are never
-    readable by others even for a moment), are flushed to disk, and then appear under the final
-    name in one step: a crash leaves either the old file or the new one, never half a key.
-    Without ``overwrite`` an existing file is kept and :class:`KeyFileError` is raised, also
-    when another process wins a race to create it.
-    """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # fails if the name exists: create-if-absent in one step
-            except FileExistsError:
-                raise KeyFileError(f"{path} already exists; refusing to overwrite it") from None
-        _fsync_dir(path.parent)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-
-
-def _read_private_file(path: Path, *, max_size: int = 4096) -> bytes:
-    path = Path(path)
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except FileNotFoundError:
-        raise KeyFileError(f"{path} does not exist") from None
-    except OSError as exc:
-        raise KeyFileError(f"cannot open {path}: {exc.strerror}") from exc
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
-        if not stat.S_ISREG(mode):
-            raise KeyFileError(f"{path} is not a regular file")
-        if mode & 0o077:
-            raise KeyFileError(
-                f"{path} is readable by other users (mode {stat.S_IMODE(mode):o}); "
-                f"run: chmod 600 {path}"
-            )
-        return handle.read(max_size + 1)
-
-
 def save_key(key: ServiceKey, path: Path, *, overwrite: bool = False) -> None:
     """Store ``key`` in our one-line format at ``path`` (0600, atomic; see write_private_file)."""
     path = Path(path)
@@ -211,7 +136,7 @@ def save_key(key: ServiceKey, path: Path, *, overwrite: bool = False) -> None:
 
 def load_key(path: Path) -> ServiceKey:
     """Read a key stored by :func:`save_key`; refuse a file other users can read."""
-    data = _read_private_file(path)
+    data = read_private_file(path)
     try:
         return ServiceKey.from_key_content(data.decode("ascii"))
     except (UnicodeDecodeError, InvalidKey) as exc:
@@ -246,7 +171,7 @@ def read_hidden_service_key(path: Path) -> ServiceKey:
     path = Path(path)
     if path.is_dir():
         path = path / SECRET_KEY_FILE
-    data = _read_private_file(path)
+    data = read_private_file(path)
     if len(data) != len(_SECRET_HEADER) + EXPANDED_KEY_LENGTH or not data.startswith(
         _SECRET_HEADER
     ):

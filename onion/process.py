@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from onion.errors import TorLaunchError, TorNotInstalled
-from onion.keys import ensure_private_dir, write_private_file
+from onion.files import ensure_private_dir, write_private_file
 
 ConfigValue = str | int | Sequence[str | int]
 TorConfig = Mapping[str, ConfigValue]
@@ -223,7 +223,7 @@ def _wait_for_bootstrap(process: TorProcess, completion_percent: int, timeout: f
     if stream is None:  # pragma: no cover - we asked for a pipe
         raise TorLaunchError("no pipe from tor's stdout")
     deadline = time.monotonic() + timeout
-    problem = ""
+    problems: list[str] = []
     buffer = b""
     with selectors.DefaultSelector() as selector:
         selector.register(stream, selectors.EVENT_READ)
@@ -237,7 +237,8 @@ def _wait_for_bootstrap(process: TorProcess, completion_percent: int, timeout: f
                 continue
             chunk = os.read(stream.fileno(), 65536)
             if not chunk:
-                reason = problem or "see its log"
+                # The first complaints say why; later ones are tor giving up because of them.
+                reason = "; ".join(problems[:2]) or "see its log"
                 raise TorLaunchError(f"tor exited during start-up ({reason})\n{process.log_tail()}")
             buffer += chunk
             *lines, buffer = buffer.split(b"\n")
@@ -251,4 +252,4 @@ def _wait_for_bootstrap(process: TorProcess, completion_percent: int, timeout: f
                     return
                 trouble = _PROBLEM.search(line)
                 if trouble and "see warnings above" not in trouble.group(2):
-                    problem = trouble.group(2)
+                    problems.append(trouble.group(2).strip())

@@ -30,7 +30,8 @@ from stem.response.events import HSDescEvent
 from onion.client_auth import read_authorized_clients
 from onion.control import ControlEndpoint, connect, parse_control_endpoint
 from onion.errors import OnionConfigError, OnionError, TorControlError, TorLaunchError
-from onion.keys import ServiceKey, ensure_private_dir, load_or_create_key
+from onion.files import ensure_private_dir
+from onion.keys import ServiceKey, load_or_create_key
 from onion.process import ConfigValue, TorProcess, launch_tor
 from onion.publish import DEFAULT_DEFENSES, Defenses, add_onion, current_onions, remove_onion
 from onion.status import OnionStatus, ServiceStatus, tor_facts
@@ -166,7 +167,12 @@ class _Supervisor:
             self._watcher = None
 
     def republish(self) -> None:
-        """Add the services again, e.g. after staff client keys were added or revoked."""
+        """Add the services again, e.g. after staff client keys were added or revoked.
+
+        tor encrypts a descriptor to the clients it knows when the service is added, so this
+        is how an authorization change takes effect. If a client-authorized service has no
+        client left it stays down and OnionConfigError is raised; the others are republished.
+        """
         with self._lock:
             if self._controller is None:
                 raise OnionError("not running")
@@ -180,7 +186,9 @@ class _Supervisor:
 
     @property
     def address(self) -> str:
-        """The public (first) service's address, known from the key before tor confirms it."""
+        """The public (first) service's address (before start: ``load_key(path).address``)."""
+        if not self._keys:
+            raise OnionError("not started yet")
         return self.addresses[self._services[0].name]
 
     @property
@@ -265,9 +273,13 @@ class _Supervisor:
                 timeout=self._publish_timeout,
             )
             self._published.add(address)
+            if self._await_publication:
+                self._uploaded.add(address)
 
     def _on_hs_desc(self, event: HSDescEvent) -> None:
-        if event.action == "UPLOADED" and event.address in self._published:
+        # Runs in stem's event thread, possibly before add_onion has returned.
+        ours = {key.address for key in self._keys.values()}
+        if event.action == "UPLOADED" and event.address in ours:
             self._uploaded.add(event.address)
 
     def _tear_down(self, *, remove: bool) -> None:

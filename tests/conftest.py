@@ -4,10 +4,11 @@ import re
 
 import pytest
 
+import crypto.userkeys
 from app import create_app, passwords, userkeys
-from crypto import KdfParameters, use_kdf_parameters
 from app.accounts import rules as accounts
 from app.requests import rules as requests_rules
+from crypto import KdfParameters
 
 PASSWORD = "correct horse battery"
 CSRF_INPUT = re.compile(
@@ -19,10 +20,10 @@ CSRF_INPUT = re.compile(
 def cheap_argon2(monkeypatch):
     """Production argon2 costs 64 MiB and a noticeable fraction of a second; tests need neither."""
     monkeypatch.setattr(userkeys, "RECOVERY_CODE_KDF", KdfParameters(1, 8, 1))
+    # through monkeypatch, so it is undone in order with other tests' patches of crypto
+    monkeypatch.setattr(crypto.userkeys, "_current", KdfParameters(1, 8, 1))
     passwords.use_parameters(time_cost=1, memory_cost=8, parallelism=1)
-    previous = use_kdf_parameters(KdfParameters(time_cost=1, memory_cost=8, parallelism=1))
     yield
-    use_kdf_parameters(previous)
     passwords.use_parameters(**passwords.ARGON2_PARAMETERS)
 
 

@@ -15,6 +15,7 @@ SIGNUP = {
     "confirm": PASSWORD,
     "role": "activist",
     "country": "SY",
+    "declaration": "y",
     "risk_read": "y",
 }
 

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
+from ..eligibility import eligible_countries
 from ..forms import CheckboxListField, MaxItems, options
 from ..passwords import PASSWORD_MAX, PASSWORD_MIN
 from ..taxonomy import CONTACT_KINDS, SKILLS, countries, languages
@@ -40,6 +41,9 @@ class SignupForm(FlaskForm):
         validators=[Optional()],
         description=_l("Only needed if you ask for help. It is shown on your profile."),
     )
+    declaration = BooleanField(
+        _l("I live in this country, or I work from outside it to open this closed society.")
+    )
     risk_read = BooleanField(
         _l("I have read the notice above and understand it."),
         validators=[DataRequired(message=_l("Please read the notice and tick the box."))],
@@ -47,12 +51,19 @@ class SignupForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = country_choices(_l("Choose a country"))
+        # only countries this site serves: see app/eligibility.py
+        self.country.choices = options({"": _l("Choose a country"), **eligible_countries()})
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         if self.role.data == "activist" and not self.country.data:
             self.country.errors = [*self.country.errors, _l("Choose the country you work on.")]
+            return False
+        if self.role.data == "activist" and not self.declaration.data:
+            self.declaration.errors = [
+                *self.declaration.errors,
+                _l("To ask for help, confirm that you live there or work to open it."),
+            ]
             return False
         return valid
 

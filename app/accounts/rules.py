@@ -7,10 +7,12 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from .. import names, passwords, userkeys
+from .. import names, passwords, throttle, userkeys
 from ..db import database
+from ..eligibility import ensure_eligible_focus
 from ..keymigration import reseal_addressed_to
-from ..models import ContactField, ContactReveal, Match, RecoveryCode, User
+from ..models import ContactField, ContactReveal, Match, RecoveryCode, User, today
+from ..moderation.standing import ensure_may_sign_in
 from ..rules import RuleViolation
 
 USERNAME_MIN, USERNAME_MAX = 3, 32
@@ -59,6 +61,8 @@ def register(username: str, password: str, role: str, country: str) -> tuple[Sig
         raise RuleViolation(problem)
     if role not in (User.ACTIVIST, User.PROVIDER):
         raise RuleViolation(_l("Choose whether you need help or can help."))
+    if role == User.ACTIVIST:
+        ensure_eligible_focus(country)
     password_hash = passwords.hash_password(password)
     codes = passwords.new_recovery_codes()
     try:
@@ -88,8 +92,13 @@ def authenticate(username: str, password: str) -> SignIn | None:
         # spend the same effort as for a real account, so timing does not reveal names
         passwords.verify_password(passwords.dummy_hash(), password)
         return None
+    throttle.check_sign_in(user)
     if not passwords.verify_password(user.password_hash, password):
+        throttle.sign_in_failed(user)
         return None
+    throttle.sign_in_succeeded(user)
+    ensure_may_sign_in(user)  # only the account's holder learns it was suspended or removed
+    mark_active(user)
     with database.atomic():
         if passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash_password(password)
@@ -106,6 +115,13 @@ def authenticate(username: str, password: str) -> SignIn | None:
             user.save()
             return SignIn(user, key, codes, keys_were_lost=True)
     return SignIn(user, key)
+
+
+def mark_active(user: User) -> None:
+    """Store the date, never the time, of this sign-in: account retention needs no more."""
+    if user.active_on != today():
+        user.active_on = today()
+        User.update(active_on=user.active_on).where(User.id == user.id).execute()
 
 
 def _adopt_keys(user: User, password: str) -> SignIn:
@@ -131,9 +147,12 @@ def reset_with_recovery_code(username: str, code: str, new_password: str) -> Sig
         )
         if row is None:
             raise failure
+        ensure_may_sign_in(user)
+        mark_active(user)
         key = userkeys.unlock_with_code(user, row, code)
         row.delete_instance()
         user.password_hash = passwords.hash_password(new_password)
+        user.must_change_password = False
         if user.public_key is None:
             user.save()
             return _adopt_keys(user, new_password)
@@ -174,6 +193,7 @@ def change_password(user: User, key: X25519PrivateKey | None, current: str, new:
     key = key or userkeys.unlock_with_password(user, current)
     with database.atomic():
         user.password_hash = passwords.hash_password(new)
+        user.must_change_password = False
         if key is not None:
             userkeys.rewrap(user, key, new)
         user.save()

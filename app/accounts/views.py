@@ -1,10 +1,11 @@
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import contacts
+from .. import contacts, throttle
 from ..rules import RuleViolation
 from ..taxonomy import pack, unpack
-from . import rules
+from . import deletion, rules
+from .deletion_form import DeleteAccountForm
 from .forms import ContactForm, LoginForm, PasswordForm, ProfileForm, RecoverForm, SignupForm
 from .sessions import login_required, sign_in, sign_out, sign_out_everywhere
 
@@ -23,6 +24,7 @@ def make_blueprint() -> Blueprint:
     def signup():
         form = SignupForm()
         if form.validate_on_submit():
+            throttle.spend_sign_up()
             try:
                 signed_up, codes = rules.register(
                     form.username.data, form.password.data, form.role.data, form.country.data
@@ -131,6 +133,22 @@ def make_blueprint() -> Blueprint:
         sign_out_everywhere(g.user)
         flash(_("You are signed out on every browser."))
         return redirect(url_for("accounts.login"))
+
+    @bp.route("/account/delete", methods=["GET", "POST"])
+    @login_required
+    def delete():
+        form = DeleteAccountForm()
+        if form.validate_on_submit():
+            user = g.user
+            try:
+                deletion.delete_own_account(user, form.password.data)
+            except RuleViolation as error:
+                form.password.errors.append(error.message)
+            else:
+                sign_out_everywhere(user)
+                flash(_("Your account and everything in it are deleted."))
+                return redirect(url_for("main.index"))
+        return render_template("accounts/delete.html", form=form), 400 if form.errors else 200
 
     return bp
 

@@ -10,17 +10,21 @@ from ..db import database
 from ..envelopes import Context, open_with, seal_to
 from ..models import HelpRequest, Match, Message, Rating, User
 from ..notifications.rules import notify
+from ..reports.blocks import has_blocked
 from ..rules import NotFound, RuleViolation
+from ..trust.stars import recompute
 
 MESSAGE_MAX = 5000
 
 
 @dataclass(frozen=True)
 class ShownMessage:
+    id: int
     sender: str
     mine: bool
-    text: str | None  # None: stored, but could not be decrypted
+    text: str | None  # None: stored, but could not be decrypted (or removed)
     sent_on: object
+    removed: bool = False  # by moderators
 
 
 def get_match_for(user: User | None, public_id: str) -> Match:
@@ -61,6 +65,8 @@ def post_message(user: User, match: Match, text: str) -> Message:
     text = text.strip()
     if not text or len(text) > MESSAGE_MAX:
         raise RuleViolation(_l("A message has 1 to 5000 characters."))
+    if has_blocked(match.other_party(user), user):
+        raise RuleViolation(_l("The other side blocked you; you cannot send them messages."))
     with database.atomic():
         message = Message.create(match=match, sender=user, for_activist=b"", for_provider=b"")
         message.for_activist = seal_to(
@@ -83,10 +89,14 @@ def messages_of(user: User, match: Match, key: X25519PrivateKey | None) -> list[
     )
     return [
         ShownMessage(
+            id=row.id,
             sender=row.sender.username,
             mine=row.sender_id == user.id,
-            text=open_with(key, getattr(row, column), message_context(row, column)),
+            text=None
+            if row.removed
+            else open_with(key, getattr(row, column), message_context(row, column)),
             sent_on=row.sent_on,
+            removed=row.removed,
         )
         for row in rows
     ]
@@ -153,6 +163,7 @@ def rate(user: User, match: Match, stars: int, comment: str) -> Rating:
                 stars=stars,
                 comment=comment.strip(),
             )
+            recompute(rating.ratee)  # a good rating is part of a track record, which earns stars
             notify(match.other_party(user), "rated", f"/users/{user.username}", match.request.title)
     except IntegrityError:
         raise RuleViolation(_l("You have already rated this match.")) from None
@@ -168,7 +179,7 @@ class CommunityRating:
 def community_rating(user: User) -> CommunityRating:
     row = (
         Rating.select(fn.AVG(Rating.stars).alias("average"), fn.COUNT(Rating.id).alias("count"))
-        .where(Rating.ratee == user)
+        .where((Rating.ratee == user) & ~Rating.removed)
         .dicts()
         .get()
     )
@@ -179,7 +190,7 @@ def community_rating(user: User) -> CommunityRating:
 def recent_comments(user: User, limit: int = 10) -> list[Rating]:
     return list(
         Rating.select()
-        .where((Rating.ratee == user) & (Rating.comment != ""))
+        .where((Rating.ratee == user) & ((Rating.comment != "") | Rating.removed))
         .order_by(Rating.id.desc())
         .limit(limit)
     )

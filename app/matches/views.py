@@ -1,7 +1,7 @@
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import contacts
+from .. import contacts, throttle
 from ..accounts.sessions import login_required
 from ..forms import options
 from ..rules import RuleViolation
@@ -56,6 +56,7 @@ def make_blueprint() -> Blueprint:
         match = rules.get_match_for(g.user, public_id)
         form = MessageForm()
         if form.validate_on_submit():
+            throttle.check_message_rate(g.user)
             try:
                 rules.post_message(g.user, match, form.text.data)
             except RuleViolation as error:

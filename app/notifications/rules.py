@@ -14,6 +14,29 @@ MESSAGES = {
     "match_completed": _l("The match on “%(subject)s” is completed. You can rate it now."),
     "match_cancelled": _l("The match on “%(subject)s” was cancelled."),
     "rated": _l("You were rated for your match on “%(subject)s”."),
+    "vouched": _l("%(subject)s vouched for you. This adds to your trust stars."),
+    "report_dismissed": _l("Staff reviewed your report about “%(subject)s” and took no action."),
+    "report_warned": _l("Staff reviewed your report about “%(subject)s” and warned the author."),
+    "report_content_removed": _l(
+        "Staff reviewed your report about “%(subject)s” and removed the content."
+    ),
+    "report_suspended": _l(
+        "Staff reviewed your report about “%(subject)s” and suspended the account."
+    ),
+    "report_user_removed": _l(
+        "Staff reviewed your report about “%(subject)s” and removed the account."
+    ),
+    "moderation_warning": _l("Moderators warned you: “%(subject)s”"),
+    "moderation_removed_content": _l("Moderators removed something you posted: “%(subject)s”"),
+    "moderation_suspended": _l("Moderators suspended your account: “%(subject)s”"),
+    "moderation_removed": _l("Moderators removed your account: “%(subject)s”"),
+    "invitation_received": _l("You are invited to offer help on “%(subject)s”."),
+    "invitation_declined": _l("Your invitation on “%(subject)s” was declined."),
+    # app/purge.py: the subject is the date of deletion (YYYY-MM-DD)
+    "account_expiring": _l(
+        "Your account was unused for a long time and would have been deleted on %(subject)s. "
+        "Signing in keeps it: there is nothing more to do."
+    ),
 }
 
 PAGE_SIZE = 50

@@ -6,6 +6,7 @@ from peewee import IntegrityError
 from ..db import database
 from ..models import HelpRequest, Match, Offer, User
 from ..notifications.rules import notify
+from ..reports.blocks import has_blocked
 from ..requests.rules import can_see, is_open
 from ..rules import NotFound, RuleViolation
 
@@ -17,6 +18,7 @@ def may_offer(user: User | None, request: HelpRequest) -> bool:
         and user.id != request.author_id
         and is_open(request)
         and can_see(user, request)
+        and not has_blocked(request.author, user)
     )
 
 
@@ -29,6 +31,8 @@ def make_offer(provider: User, request: HelpRequest, message: str) -> Offer:
         raise RuleViolation(_l("Only people who signed up to help can make offers."))
     if not is_open(request):
         raise RuleViolation(_l("This request is no longer open."))
+    if has_blocked(request.author, provider):
+        raise RuleViolation(_l("The author of this request does not take offers from you."))
     try:
         with database.atomic():
             offer = Offer.create(request=request, provider=provider, message=message.strip())
@@ -62,14 +66,25 @@ def _author_deciding(user: User, offer: Offer) -> None:
         raise RuleViolation(_l("This request is no longer open."))
 
 
+def _change_status(model, row_id: int, expected: str, new: str) -> bool:
+    """Set a row's status only if it still is `expected`; whether it was."""
+    changed = model.update(status=new).where((model.id == row_id) & (model.status == expected))
+    return changed.execute() == 1
+
+
 def accept_offer(user: User, offer: Offer) -> Match:
     """Open a match with this provider; every other pending offer is declined."""
     _author_deciding(user, offer)
     request = offer.request
     link_to_request = f"/requests/{request.public_id}"
     with database.atomic():
-        offer.status = Offer.ACCEPTED
-        offer.save()
+        # Checked again as the rows change: two acceptances racing on PostgreSQL both read an
+        # open request, but the second update waits for the first to commit, then changes nothing.
+        if not _change_status(HelpRequest, request.id, HelpRequest.OPEN, HelpRequest.MATCHED):
+            raise RuleViolation(_l("This request is no longer open."))
+        if not _change_status(Offer, offer.id, Offer.PENDING, Offer.ACCEPTED):
+            raise RuleViolation(_l("This offer has already been answered."))
+        request.status, offer.status = HelpRequest.MATCHED, Offer.ACCEPTED
         others = list(
             Offer.select().where(
                 (Offer.request == request)
@@ -81,8 +96,6 @@ def accept_offer(user: User, offer: Offer) -> Match:
             other.status = Offer.DECLINED
             other.save()
             notify(other.provider, "offer_declined", link_to_request, request.title)
-        request.status = HelpRequest.MATCHED
-        request.save()
         match = Match.create(
             request=request, offer=offer, activist=request.author, provider=offer.provider
         )

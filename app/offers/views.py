@@ -1,6 +1,7 @@
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from .. import throttle
 from ..accounts.sessions import login_required
 from ..requests.rules import get_visible
 from ..rules import RuleViolation
@@ -17,6 +18,7 @@ def make_blueprint() -> Blueprint:
         help_request = get_visible(g.user, public_id)
         form = OfferForm()
         if form.validate_on_submit():
+            throttle.check_offers_today(g.user)
             try:
                 rules.make_offer(g.user, help_request, form.message.data)
             except RuleViolation as error:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from ..db import database, is_sqlite
+from ..eligibility import ensure_eligible_focus
 from ..models import HelpRequest, Offer, RequestText, User, today
 from ..notifications.rules import notify
 from ..rules import NotFound, RuleViolation
@@ -97,6 +98,7 @@ def ensure_may_post(user: User) -> None:
 
 def create_request(author: User, fields: RequestFields) -> HelpRequest:
     ensure_may_post(author)
+    ensure_eligible_focus(fields.country)
     with database.atomic():
         request = HelpRequest(author=author)
         _apply(request, fields)
@@ -114,6 +116,7 @@ def _own_open_request(user: User, request: HelpRequest) -> None:
 
 def edit_request(user: User, request: HelpRequest, fields: RequestFields) -> None:
     _own_open_request(user, request)
+    ensure_eligible_focus(fields.country)
     with database.atomic():
         _apply(request, fields)
         request.save()
@@ -173,6 +176,8 @@ def browse(user: User | None, filters: Filters, page_size: int) -> tuple[list[He
         matching = RequestText.select(RequestText.rowid).where(RequestText.match(expression))
         where &= HelpRequest.id.in_(matching)
     elif expression:
+        # peewee's contains() is ILIKE with %, _ and \ escaped: case-blind, and no typed
+        # character acts as a wildcard (tests/postgres/test_both_databases.py)
         for word in re.findall(r"\w+", filters.q)[:SEARCH_TERMS_MAX]:
             where &= HelpRequest.title.contains(word) | HelpRequest.description.contains(word)
     page = min(max(filters.page, 1), PAGE_MAX)

@@ -11,6 +11,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from .. import throttle
 from ..accounts.sessions import login_required
 from ..offers import rules as offer_rules
 from ..offers.forms import OfferForm
@@ -47,6 +48,7 @@ def make_blueprint() -> Blueprint:
         rules.ensure_may_post(g.user)
         form = RequestForm()
         if form.validate_on_submit():
+            throttle.check_requests_today(g.user)
             created = rules.create_request(g.user, form.fields())
             return redirect(url_for("requests.show", public_id=created.public_id))
         status = 400 if request.method == "POST" else 200

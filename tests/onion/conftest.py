@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from tests.onion.tornet import PrivateTorNetwork
 
 from onion.control import ControlEndpoint
 from onion.process import TorProcess, launch_tor
+from tests.onion.tornet import PrivateTorNetwork
 
 INSTALL_HINT = "install tor: apt-get install tor"
 

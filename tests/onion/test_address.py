@@ -58,7 +58,7 @@ def _with_checksum_and_version(public_key: bytes, version: bytes = b"\x03") -> s
 
 def _small_order_key() -> bytes:
     # The point (0, -1) has order 2: a valid encoding, but not a prime-order key.
-    return ((ed25519.P - 1)).to_bytes(32, "little")
+    return (ed25519.P - 1).to_bytes(32, "little")
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,10 @@ ADDRESS = "25njqamcweflpvkl73j4szahhihoc4xt3ktcgjnpaingr5yhkenl5sid"
 
 def test_keys_are_52_characters_of_unpadded_base32():
     pair = ClientAuthKeyPair.generate()
-    for text, raw in ((pair.private_base32, pair.private_key), (pair.public_base32, pair.public_key)):
+    for text, raw in (
+        (pair.private_base32, pair.private_key),
+        (pair.public_base32, pair.public_key),
+    ):
         assert len(text) == 52
         assert "=" not in text
         assert b32decode_key(text) == raw
@@ -100,7 +103,7 @@ def test_client_names_cannot_leave_the_directory(tmp_path, name):
 
 def test_a_malformed_client_file_is_an_error_not_a_silent_revocation(tmp_path):
     (tmp_path / "mallory.auth").write_text("descriptor:x25519:nonsense\n")
-    with pytest.raises(KeyFileError, match="mallory.auth"):
+    with pytest.raises(KeyFileError, match=r"mallory\.auth"):
         read_authorized_clients(tmp_path)
 
 
@@ -140,7 +143,9 @@ def test_tor_client_loads_our_auth_private_file(tor_cmd, short_tmp):
 def test_tor_service_loads_our_authorized_clients_file(hidden_service_dir_tor, short_tmp):
     hs_dir = short_tmp / "staff"
     hs_dir.mkdir(mode=0o700)
-    add_authorized_client(hs_dir / "authorized_clients", "alice", ClientAuthKeyPair.generate().public_key)
+    add_authorized_client(
+        hs_dir / "authorized_clients", "alice", ClientAuthKeyPair.generate().public_key
+    )
     info_log = short_tmp / "info.log"
     hidden_service_dir_tor(hs_dir, Log=f"info file {info_log}")
     deadline = time.monotonic() + 5

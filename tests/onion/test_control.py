@@ -27,7 +27,9 @@ def test_parses_the_ways_operators_name_a_control_endpoint(text, expected):
     assert parse_control_endpoint(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "tor.example.org:9051", "127.0.0.1:0", "127.0.0.1:99999", "x"])
+@pytest.mark.parametrize(
+    "text", ["", "tor.example.org:9051", "127.0.0.1:0", "127.0.0.1:99999", "x"]
+)
 def test_refuses_endpoints_that_are_not_a_path_or_ip_and_port(text):
     with pytest.raises(OnionConfigError):
         parse_control_endpoint(text)

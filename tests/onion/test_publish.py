@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from stem.control import Controller
@@ -24,10 +27,14 @@ from onion.publish import (
 from tests.onion.test_keys import PINNED_ADDRESS, PINNED_KEY
 
 
-@pytest.fixture
-def controller(tor_cmd, short_tmp) -> Iterator[Controller]:
-    """A controller of a tor of our own with the network off."""
-    data_dir = short_tmp / "tor"
+@pytest.fixture(scope="module")
+def controller(tor_cmd) -> Iterator[Controller]:
+    """A controller of one tor of our own (network off), shared by this module's tests.
+
+    Each test publishes its own fresh keys, so they do not see each other's services.
+    """
+    base = Path(tempfile.mkdtemp(prefix="onion-", dir="/tmp"))
+    data_dir = base / "tor"
     config = {
         "SocksPort": "0",
         "DisableNetwork": "1",
@@ -39,6 +46,7 @@ def controller(tor_cmd, short_tmp) -> Iterator[Controller]:
     yield controller
     controller.close()
     process.stop()
+    shutil.rmtree(base, ignore_errors=True)
 
 
 def _reply(controller: Controller, command: str) -> str:
@@ -122,8 +130,11 @@ def test_client_auth_key_must_be_base32_x25519():
 @pytest.mark.tor
 def test_tor_publishes_the_pinned_key_at_the_derived_address(controller):
     address = add_onion(controller, ServiceKey(PINNED_KEY), 8000)
-    assert address == PINNED_ADDRESS
-    assert PINNED_ADDRESS in current_onions(controller)
+    try:
+        assert address == PINNED_ADDRESS
+        assert PINNED_ADDRESS in current_onions(controller)
+    finally:
+        remove_onion(controller, PINNED_ADDRESS)
 
 
 @pytest.mark.tor
@@ -142,12 +153,12 @@ def test_tor_parses_the_keywords_it_is_sent(controller):
     # tor checks every keyword and value: an unknown keyword or a bad PoW value is refused,
     # so the accepted defenses above were really read, not ignored.
     assert "Unrecognized keyword" in _reply(controller, base + " Bogus=1")
-    assert _reply(controller, base.replace("PoWDefensesEnabled=1", "PoWDefensesEnabled=2")).startswith(
-        "REFUSED"
-    )
-    assert _reply(controller, base.replace("PoWQueueBurst=250", "PoWQueueBurst=4294967296")).startswith(
-        "REFUSED"
-    )
+    assert _reply(
+        controller, base.replace("PoWDefensesEnabled=1", "PoWDefensesEnabled=2")
+    ).startswith("REFUSED")
+    assert _reply(
+        controller, base.replace("PoWQueueBurst=250", "PoWQueueBurst=4294967296")
+    ).startswith("REFUSED")
     assert _reply(controller, base.replace("MaxStreams=20", "MaxStreams=65536")).startswith(
         "REFUSED"
     )

@@ -1,4 +1,4 @@
-"""A private Tor network on 127.0.0.1, and an HTTP client that reaches onions through it.
+"""A private Tor network on 127.0.0.1 for end-to-end tests and benchmarks.
 
 The public Tor network is unreachable from CI and must never be used by tests. This builds a
 small network from tor's documented testing options instead (see /work/shared/TOR-FACTS.md):
@@ -17,23 +17,20 @@ Reuse::
         # publish through net.service_control ("127.0.0.1:PORT", cookie auth)
         response = fetch_with_retry(f"http://{address}.onion/", socks=net.client_socks)
 
-``fetch`` does GET and POST (form fields), sends and updates a cookie dict, and does not follow
-redirects, so journeys can assert on ``Location``. Its SOCKS5 client passes the host name to
-tor (``socks5h``): onion names can only be resolved by tor.
+``fetch`` and ``fetch_with_retry`` (from :mod:`tests.onion.socks_http`, re-exported here) do
+GET and POST through the client's SOCKS port, with cookies, without following redirects.
 """
 
 from __future__ import annotations
 
 import contextlib
-import http.client
 import shutil
 import socket
 import subprocess
 import time
-import urllib.parse
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 import stem
@@ -42,6 +39,17 @@ from stem.control import Controller
 from onion.control import connect, get_bootstrap
 from onion.errors import TorControlError
 from onion.process import ConfigValue, TorProcess, find_tor, launch_tor
+from tests.onion.socks_http import SocksError, fetch, fetch_with_retry
+
+__all__ = [
+    "PrivateTorNetwork",
+    "SocksError",
+    "TorNode",
+    "fetch",
+    "fetch_with_retry",
+    "free_ports",
+    "private_tor_network",
+]
 
 AUTHORITY_COUNT = 3
 RELAY_COUNT = 3
@@ -193,8 +201,10 @@ class PrivateTorNetwork:
         self.started_at = time.monotonic()
         try:
             self._plan()
-            for node in self.nodes:
-                self._launch(node)
+            # Key generation and start-up are mostly CPU-bound RSA work in separate processes:
+            # starting every node at once lets the relays make the first vote more often.
+            with ThreadPoolExecutor(max_workers=len(self.nodes)) as pool:
+                list(pool.map(self._launch, self.nodes))
             self.wait_until_ready(timeout)
         except BaseException:
             self.stop()
@@ -203,9 +213,7 @@ class PrivateTorNetwork:
 
     def _plan(self) -> None:
         roles = (
-            ["authority"] * AUTHORITY_COUNT
-            + ["relay"] * self._relay_count
-            + ["service", "client"]
+            ["authority"] * AUTHORITY_COUNT + ["relay"] * self._relay_count + ["service", "client"]
         )
         ports = iter(free_ports(len(roles) * 3))
         counters: dict[str, int] = {}
@@ -219,9 +227,9 @@ class PrivateTorNetwork:
                 node.socks_port = next(ports)
             node.data_dir.mkdir(mode=0o700, parents=True)
             self.nodes.append(node)
-        for node in self.nodes:
-            if node.role == "authority":
-                self._make_authority_keys(node)
+        authorities = [node for node in self.nodes if node.role == "authority"]
+        with ThreadPoolExecutor(max_workers=len(authorities)) as pool:
+            list(pool.map(self._make_authority_keys, authorities))
 
     def _run(self, args: list[str], *, cwd: Path, stdin: str = "") -> str:
         result = subprocess.run(
@@ -278,8 +286,14 @@ class PrivateTorNetwork:
         node.fingerprint = (node.data_dir / "fingerprint").read_text().split()[1]
 
     def _config(self, node: TorNode) -> dict[str, ConfigValue]:
+        no_geoip = node.data_dir / "no-geoip"
+        no_geoip.write_text("")
         config: dict[str, ConfigValue] = {
             **self.member_config(),
+            # Parsing the country database costs seconds of CPU per node, and eight nodes
+            # starting at once on a small CI machine are CPU-bound; nothing here needs it.
+            "GeoIPFile": str(no_geoip),
+            "GeoIPv6File": str(no_geoip),
             "Nickname": node.name,
             "ControlPort": node.control,
             "Log": ["notice stdout", f"notice file {node.data_dir / 'notice.log'}"],
@@ -358,176 +372,3 @@ def private_tor_network(base_dir: Path, **kwargs: object) -> Iterator[PrivateTor
     network = PrivateTorNetwork(base_dir, **kwargs)  # type: ignore[arg-type]
     with network:
         yield network
-
-
-# --- SOCKS5 (RFC 1928) with tor's extended error codes ---------------------------------------
-
-SOCKS_ERRORS = {
-    0x01: "general failure",
-    0x02: "connection not allowed",
-    0x03: "network unreachable",
-    0x04: "host unreachable",
-    0x05: "connection refused",
-    0x06: "TTL expired (tor: circuit or descriptor fetch timed out)",
-    0x07: "command not supported",
-    0x08: "address type not supported",
-    0xF0: "onion service descriptor not found",
-    0xF1: "onion service descriptor is invalid",
-    0xF2: "onion service introduction failed",
-    0xF3: "onion service rendezvous failed",
-    0xF4: "onion service missing client authorization",
-    0xF5: "onion service wrong client authorization",
-    0xF6: "onion address is invalid",
-    0xF7: "onion service introduction timed out",
-}
-#: Codes worth retrying while a fresh descriptor spreads through the network.
-RETRYABLE_SOCKS = frozenset({0x01, 0x04, 0x06, 0xF0, 0xF2, 0xF3, 0xF7})
-
-
-class SocksError(OSError):
-    """The SOCKS proxy refused a connection; ``code`` is the reply code."""
-
-    def __init__(self, code: int) -> None:
-        super().__init__(f"SOCKS error {code:#04x}: {SOCKS_ERRORS.get(code, 'unknown')}")
-        self.code = code
-
-
-def _recv_exact(sock: socket.socket, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = sock.recv(size - len(data))
-        if not chunk:
-            raise ConnectionError("SOCKS proxy closed the connection")
-        data += chunk
-    return data
-
-
-def socks5_connect(
-    proxy: tuple[str, int], host: str, port: int, *, timeout: float = 60.0
-) -> socket.socket:
-    """Open a TCP stream to ``host:port`` through a SOCKS5 proxy, letting the proxy resolve."""
-    name = host.encode("ascii")
-    if not 0 < len(name) < 256:
-        raise ValueError("SOCKS5 host names are 1-255 bytes")
-    sock = socket.create_connection(proxy, timeout=timeout)
-    try:
-        sock.sendall(b"\x05\x01\x00")  # version 5, one method: no authentication
-        if _recv_exact(sock, 2) != b"\x05\x00":
-            raise ConnectionError("SOCKS proxy wants authentication")
-        sock.sendall(b"\x05\x01\x00\x03" + bytes([len(name)]) + name + port.to_bytes(2, "big"))
-        _version, reply, _reserved, address_type = _recv_exact(sock, 4)
-        if reply != 0:
-            raise SocksError(reply)
-        address_length = {1: 4, 4: 16}.get(address_type) or _recv_exact(sock, 1)[0]
-        _recv_exact(sock, address_length + 2)  # bound address and port: unused
-    except BaseException:
-        sock.close()
-        raise
-    return sock
-
-
-# --- HTTP through SOCKS ---------------------------------------------------------------------
-
-
-class _SocksHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, host: str, port: int, proxy: tuple[str, int], timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout)
-        self._proxy = proxy
-
-    def connect(self) -> None:
-        self.sock = socks5_connect(self._proxy, self.host, self.port, timeout=self.timeout)
-
-
-@dataclass
-class Response:
-    """What ``fetch`` got back."""
-
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes
-
-    def header(self, name: str, default: str | None = None) -> str | None:
-        lowered = name.lower()
-        return next((v for k, v in self.headers if k.lower() == lowered), default)
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8", "replace")
-
-
-def fetch(
-    url: str,
-    data: Mapping[str, str] | bytes | None = None,
-    cookies: dict[str, str] | None = None,
-    *,
-    socks: tuple[str, int] | None = None,
-    headers: Mapping[str, str] | None = None,
-    timeout: float = 60.0,
-) -> Response:
-    """GET ``url`` (or POST ``data``: form fields or raw bytes), through ``socks`` if given.
-
-    ``cookies`` is sent and then updated in place from ``Set-Cookie`` (a ``Max-Age=0`` cookie
-    is removed), so one dict carries a session through a journey. Redirects are returned, not
-    followed.
-    """
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme != "http" or not parts.hostname:
-        raise ValueError(f"only http:// URLs: {url!r}")
-    port = parts.port or 80
-    path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
-    if socks is None:
-        connection = http.client.HTTPConnection(parts.hostname, port, timeout=timeout)
-    else:
-        connection = _SocksHTTPConnection(parts.hostname, port, socks, timeout)
-    request_headers = {"Connection": "close", **(headers or {})}
-    if cookies:
-        request_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
-    body: bytes | None = None
-    if data is not None:
-        body = data if isinstance(data, bytes) else urllib.parse.urlencode(data).encode("utf-8")
-        request_headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
-    try:
-        connection.request("POST" if body is not None else "GET", path, body, request_headers)
-        reply = connection.getresponse()
-        response = Response(reply.status, list(reply.getheaders()), reply.read())
-    finally:
-        connection.close()
-    if cookies is not None:
-        for name, value in response.headers:
-            if name.lower() != "set-cookie":
-                continue
-            for morsel in SimpleCookie(value).values():
-                if morsel["max-age"] in ("0", "-1"):
-                    cookies.pop(morsel.key, None)
-                else:
-                    cookies[morsel.key] = morsel.value
-    return response
-
-
-def fetch_with_retry(
-    url: str,
-    data: Mapping[str, str] | bytes | None = None,
-    cookies: dict[str, str] | None = None,
-    *,
-    socks: tuple[str, int] | None = None,
-    deadline: float = 90.0,
-    timeout: float = 60.0,
-) -> Response:
-    """:func:`fetch`, retried on transient SOCKS and connection errors until ``deadline`` s.
-
-    The first fetch of a fresh onion often fails while its descriptor reaches the directories;
-    a missing client authorization (0xF4) is not transient and is raised at once.
-    """
-    end = time.monotonic() + deadline
-    delay = 0.5
-    while True:
-        try:
-            return fetch(url, data, cookies, socks=socks, timeout=timeout)
-        except SocksError as exc:
-            if exc.code not in RETRYABLE_SOCKS or time.monotonic() + delay > end:
-                raise
-        except (ConnectionError, TimeoutError, http.client.HTTPException):
-            if time.monotonic() + delay > end:
-                raise
-        time.sleep(delay)
-        delay = min(delay * 2, 5.0)

@@ -1,0 +1,132 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..eligibility import eligible_countries
+from ..forms import MaxItems, options
+from ..models import HelpRequest
+from ..taxonomy import SKILLS, languages
+from .invitations import NOTE_MAX
+from .models import StandingOffer
+from .rules import StandingOfferFields
+
+STAR_CHOICES = {
+    "": _l("Any"),
+    **{str(n): _l("At least %(n)d", n=n) for n in range(1, 6)},
+}
+
+
+ANY_COUNTRY = "any"
+
+
+class StandingOfferForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(min=5, max=200)])
+    description = TextAreaField(
+        _l("What you offer"),
+        validators=[DataRequired(), Length(min=20, max=5000)],
+        description=_l("Public. Who you can help, and how."),
+    )
+    # list boxes, not checkboxes: with every language and country the page stays a few KB
+    skills = SelectMultipleField(
+        _l("Skills"),
+        choices=options(SKILLS),
+        validators=[DataRequired(message=_l("Choose at least one.")), MaxItems(6)],
+        render_kw={"size": 6},
+    )
+    languages = SelectMultipleField(
+        _l("Languages you work in"),
+        validators=[DataRequired(message=_l("Choose at least one.")), MaxItems(10)],
+        render_kw={"size": 6},
+    )
+    countries = SelectMultipleField(
+        _l("Countries whose people you can help"),
+        validators=[DataRequired(message=_l("Choose at least one.")), MaxItems(50)],
+        render_kw={"size": 6},
+    )
+    capacity = IntegerField(
+        _l("Open matches you can take on at once (then nobody can invite you)"),
+        default=3,
+        validators=[InputRequired(), NumberRange(min=1, max=50)],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.languages.choices = options(languages())
+        self.countries.choices = options({ANY_COUNTRY: _l("Any country"), **eligible_countries()})
+
+    def fields(self) -> StandingOfferFields:
+        everywhere = ANY_COUNTRY in self.countries.data
+        return StandingOfferFields(
+            title=self.title.data,
+            description=self.description.data,
+            skills=self.skills.data,
+            languages=self.languages.data,
+            countries=[] if everywhere else self.countries.data,
+            everywhere=everywhere,
+            capacity=self.capacity.data,
+        )
+
+
+class DirectoryForm(FlaskForm):
+    """The filters of /providers, read from the query string; no CSRF on a GET."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        _l("Words"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Searched in standing offers."),
+    )
+    skill = SelectField(_l("Skill"), validators=[Optional()])
+    language = SelectField(_l("Language"), validators=[Optional()])
+    country = SelectField(_l("Country served"), validators=[Optional()])
+    stars = SelectField(_l("Trust stars"), choices=options(STAR_CHOICES), validators=[Optional()])
+    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=500)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        anything = {"": _l("Any")}
+        self.skill.choices = options({**anything, **SKILLS})
+        self.language.choices = options({**anything, **languages()})
+        self.country.choices = options({**anything, **eligible_countries()})
+
+    def narrow(self, languages_in_use: set[str], countries_in_use: set[str]) -> None:
+        """After validating against every code, show only codes someone listed has (and the
+        one chosen): no dead-end choices, and a page a few kilobytes smaller."""
+        for field, in_use in ((self.language, languages_in_use), (self.country, countries_in_use)):
+            keep = in_use | {"", field.data}
+            field.choices = [choice for choice in field.choices if choice.value in keep]
+
+
+class InvitationForm(FlaskForm):
+    request_id = SelectField(_l("Which of your requests"), validators=[DataRequired()])
+    standing_offer = SelectField(_l("About their standing offer"), validators=[Optional()])
+    note = TextAreaField(
+        _l("A short note"),
+        validators=[Optional(), Length(max=NOTE_MAX)],
+        description=_l(
+            "Optional. Seen only by this provider. Keep anything that identifies you for the "
+            "private match."
+        ),
+    )
+
+    def __init__(
+        self,
+        requests: list[HelpRequest],
+        standing_offers: list[StandingOffer],
+        *args,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.request_id.choices = options({r.public_id: r.title for r in requests})
+        self.standing_offer.choices = options(
+            {"": _l("None in particular"), **{o.public_id: o.title for o in standing_offers}}
+        )

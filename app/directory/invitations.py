@@ -1,0 +1,227 @@
+"""Invitations: an activist asks a listed provider to look at one of their open requests.
+
+The provider answers through the normal offer flow (app/offers) or declines. An invitation
+is answered when the provider has an offer on the request, so that is read, never stored.
+"""
+
+from flask_babel import lazy_gettext as _l
+from peewee import IntegrityError
+
+from ..accounts.rules import find_user
+from ..db import database
+from ..models import HelpRequest, Offer, User, today
+from ..notifications.rules import notify
+from ..reports.blocks import has_blocked
+from ..requests.rules import can_see, is_open
+from ..rules import NotFound, RuleViolation
+from . import rules
+from .models import Invitation, StandingOffer
+
+INVITATIONS_PER_DAY = 10
+NOTE_MAX = 1000
+
+INVITATION_STATUSES = {
+    "pending": _l("Waiting for an answer"),
+    "answered": _l("Answered with an offer"),
+    "declined": _l("Declined"),
+    "closed": _l("The request is no longer open"),
+}
+
+
+def find_listed_provider(name: str) -> User:
+    """The provider behind a directory entry; anyone who never opted in does not exist here."""
+    user = find_user(name) if len(name) <= 64 else None
+    if user is None or not user.is_provider or rules.listing_of(user) is None:
+        raise NotFound
+    if not rules.in_good_standing(user):
+        raise NotFound
+    return user
+
+
+def ensure_may_invite(user: User) -> None:
+    if not user.is_activist:
+        raise RuleViolation(_l("Only people who asked for help can invite providers."))
+
+
+def may_invite(user: User | None, provider: User) -> bool:
+    """Whether to offer this visitor an invitation link to this provider."""
+    return (
+        user is not None
+        and user.is_activist
+        and rules.is_listed(provider)
+        and not rules.is_full(provider)
+        and not has_blocked(user, provider)
+        and not has_blocked(provider, user)
+    )
+
+
+def open_requests_of(activist: User) -> list[HelpRequest]:
+    """The requests an activist can invite someone to."""
+    return list(
+        HelpRequest.select()
+        .where(
+            (HelpRequest.author == activist)
+            & (HelpRequest.status == HelpRequest.OPEN)
+            & (HelpRequest.expires_on >= today())
+        )
+        .order_by(HelpRequest.id.desc())
+    )
+
+
+def sent_today(activist: User) -> int:
+    return (
+        Invitation.select()
+        .where((Invitation.activist == activist) & (Invitation.created_on == today()))
+        .count()
+    )
+
+
+def left_today(activist: User) -> int:
+    return max(INVITATIONS_PER_DAY - sent_today(activist), 0)
+
+
+def ensure_invitable(activist: User, provider: User) -> None:
+    """Whether this provider takes invitations, from this activist, now."""
+    ensure_may_invite(activist)
+    listing = rules.listing_of(provider)
+    if not provider.is_provider or listing is None or not rules.in_good_standing(provider):
+        raise NotFound
+    if listing.paused:
+        raise RuleViolation(_l("This provider has paused their listing and takes no invitations."))
+    if rules.is_full(provider):
+        raise RuleViolation(_l("This provider is at capacity and takes no invitations now."))
+    if has_blocked(activist, provider) or has_blocked(provider, activist):
+        raise RuleViolation(
+            _l("You and this provider cannot reach each other: one blocked the other.")
+        )
+
+
+def invite(
+    activist: User,
+    provider: User,
+    request: HelpRequest,
+    note: str,
+    standing_offer: StandingOffer | None = None,
+) -> Invitation:
+    """Invite a provider to one of the activist's own open requests, within the daily limit."""
+    ensure_may_invite(activist)
+    if request.author_id != activist.id:
+        raise NotFound
+    ensure_invitable(activist, provider)
+    if standing_offer is not None and (
+        standing_offer.provider_id != provider.id or not rules.is_live(standing_offer)
+    ):
+        raise NotFound
+    if not is_open(request):
+        raise RuleViolation(_l("Only an open request can take invitations."))
+    if not can_see(provider, request):
+        raise RuleViolation(
+            _l("Your request is only for providers with more trust stars than this provider has.")
+        )
+    note = note.strip()
+    if len(note) > NOTE_MAX:
+        raise RuleViolation(_l("A note has at most %(n)d characters.", n=NOTE_MAX))
+    if sent_today(activist) >= INVITATIONS_PER_DAY:
+        raise RuleViolation(
+            _l("You can send %(n)d invitations a day. Try again tomorrow.", n=INVITATIONS_PER_DAY)
+        )
+    if _has_offered(provider.id, request.id):
+        raise RuleViolation(_l("This provider has already offered help on this request."))
+    try:
+        with database.atomic():
+            invitation = Invitation.create(
+                request=request,
+                activist=activist,
+                provider=provider,
+                standing_offer=standing_offer,
+                note=note,
+            )
+            notify(provider, "invitation_received", f"/requests/{request.public_id}", request.title)
+    except IntegrityError:
+        raise RuleViolation(_l("You have already invited this provider to this request.")) from None
+    return invitation
+
+
+def _has_offered(provider_id: int, request_id: int) -> bool:
+    return (
+        Offer.select()
+        .where((Offer.request == request_id) & (Offer.provider == provider_id))
+        .exists()
+    )
+
+
+def get_for_provider(user: User, public_id: str) -> Invitation:
+    """An invitation, for the provider it was sent to; nobody else learns it exists."""
+    invitation = (
+        Invitation.select(Invitation, HelpRequest)
+        .join(HelpRequest)
+        .where(Invitation.public_id == public_id)
+        .first()
+    )
+    if invitation is None or invitation.provider_id != user.id:
+        raise NotFound
+    return invitation
+
+
+def status_of(invitation: Invitation) -> str:
+    if _has_offered(invitation.provider_id, invitation.request_id):
+        return "answered"
+    if invitation.status == Invitation.DECLINED:
+        return Invitation.DECLINED
+    if not is_open(invitation.request):
+        return "closed"
+    return Invitation.PENDING
+
+
+def decline(user: User, invitation: Invitation) -> None:
+    if user.id != invitation.provider_id:
+        raise NotFound
+    if status_of(invitation) != Invitation.PENDING:
+        raise RuleViolation(_l("This invitation has already been answered."))
+    with database.atomic():
+        invitation.status = Invitation.DECLINED
+        invitation.save()
+        request = invitation.request
+        notify(
+            invitation.activist,
+            "invitation_declined",
+            f"/requests/{request.public_id}",
+            request.title,
+        )
+
+
+def on_request(user: User | None, request: HelpRequest) -> list[Invitation]:
+    """What a request page shows: all its invitations to the author, their own to a provider."""
+    if user is None:
+        return []
+    query = (
+        Invitation.select(Invitation, User)
+        .join(User, on=(Invitation.provider == User.id))
+        .where(Invitation.request == request)
+        .order_by(Invitation.id)
+    )
+    if user.id != request.author_id:
+        if not user.is_provider:
+            return []
+        query = query.where(Invitation.provider == user)
+    shown = list(query)
+    for invitation in shown:
+        invitation.request = request
+    return shown
+
+
+def pending_for(provider: User) -> list[Invitation]:
+    """Invitations still waiting for this provider: not declined, not offered on, still open."""
+    offered = Offer.select(Offer.request).where(Offer.provider == provider)
+    return list(
+        Invitation.select(Invitation, HelpRequest)
+        .join(HelpRequest)
+        .where(
+            (Invitation.provider == provider)
+            & (Invitation.status == Invitation.PENDING)
+            & (HelpRequest.status == HelpRequest.OPEN)
+            & (HelpRequest.expires_on >= today())
+            & Invitation.request.not_in(offered)
+        )
+        .order_by(Invitation.id.desc())
+    )

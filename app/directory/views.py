@@ -1,0 +1,189 @@
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from ..accounts.sessions import login_required
+from ..requests.rules import get_visible
+from ..rules import RuleViolation
+from ..taxonomy import unpack
+from . import invitations, rules, search
+from .forms import ANY_COUNTRY, DirectoryForm, InvitationForm, StandingOfferForm
+
+
+def make_blueprint() -> Blueprint:
+    bp = Blueprint("directory", __name__)
+
+    # what other areas' pages (a request, a profile) show of the directory
+    bp.add_app_template_global(invitations.on_request, "invitations_on")
+    bp.add_app_template_global(invitations.status_of, "invitation_status")
+    bp.add_app_template_global(invitations.may_invite, "may_invite")
+    bp.add_app_template_global(rules.profile_listing, "directory_listing")
+    bp.add_app_template_global(invitations.INVITATION_STATUSES, "invitation_statuses")
+
+    @bp.get("/providers")
+    def index():
+        form = DirectoryForm(request.args)
+        valid = form.validate()
+        form.narrow(search.languages_in_use(), search.countries_in_use())
+        if not valid:
+            return render_template("directory/index.html", form=form, entries=[], more=False), 400
+        filters = search.DirectoryFilters(
+            skill=form.skill.data or "",
+            language=form.language.data or "",
+            country=form.country.data or "",
+            min_stars=int(form.stars.data or 0),
+            q=form.q.data or "",
+            page=form.page.data or 1,
+        )
+        entries, more = search.find_providers(filters, current_app.config["PAGE_SIZE"])
+        return render_template(
+            "directory/index.html", form=form, entries=entries, more=more, page=filters.page
+        )
+
+    @bp.get("/providers/me")
+    @login_required
+    def mine():
+        rules.ensure_provider(g.user)
+        offers = rules.standing_offers_of(g.user)
+        return render_template(
+            "directory/mine.html",
+            listing=rules.listing_of(g.user),
+            full=rules.is_full(g.user),
+            offers=[(offer, rules.status_of(offer)) for offer in offers],
+            pending=invitations.pending_for(g.user),
+            standing_offer_statuses=rules.STANDING_OFFER_STATUSES,
+            days=rules.STANDING_OFFER_DAYS,
+        )
+
+    def _listing_action(action, message):
+        action(g.user)
+        flash(message)
+        return redirect(url_for("directory.mine"))
+
+    @bp.post("/providers/me/list")
+    @login_required
+    def list_me():
+        return _listing_action(rules.list_me, _("You are listed in the directory."))
+
+    @bp.post("/providers/me/pause")
+    @login_required
+    def pause():
+        return _listing_action(rules.pause, _("Your listing is paused. Nobody can invite you."))
+
+    @bp.post("/providers/me/resume")
+    @login_required
+    def resume():
+        return _listing_action(rules.resume, _("Your listing is shown again."))
+
+    @bp.post("/providers/me/unlist")
+    @login_required
+    def unlist():
+        return _listing_action(rules.unlist, _("You are no longer in the directory."))
+
+    @bp.route("/providers/me/offers/new", methods=["GET", "POST"])
+    @login_required
+    def new_offer():
+        rules.ensure_provider(g.user)
+        form = StandingOfferForm()
+        if form.validate_on_submit():
+            try:
+                rules.publish(g.user, form.fields())
+            except RuleViolation as error:
+                form.title.errors.append(error.message)
+            else:
+                flash(_("Your standing offer is published."))
+                return redirect(url_for("directory.mine"))
+        status = 400 if form.errors else 200
+        return render_template("directory/offer_form.html", form=form, editing=None), status
+
+    @bp.route("/providers/me/offers/<public_id>/edit", methods=["GET", "POST"])
+    @login_required
+    def edit_offer(public_id):
+        offer = rules.get_own(g.user, public_id)
+        form = StandingOfferForm(data=_form_data(offer))
+        if form.validate_on_submit():
+            try:
+                rules.edit(g.user, offer, form.fields())
+            except RuleViolation as error:
+                form.title.errors.append(error.message)
+            else:
+                flash(_("Your standing offer is saved."))
+                return redirect(url_for("directory.mine"))
+        status = 400 if form.errors else 200
+        return render_template("directory/offer_form.html", form=form, editing=offer), status
+
+    @bp.post("/providers/me/offers/<public_id>/close")
+    @login_required
+    def close_offer(public_id):
+        rules.close(g.user, rules.get_own(g.user, public_id))
+        flash(_("Your standing offer is closed. Renew it to open it again."))
+        return redirect(url_for("directory.mine"))
+
+    @bp.post("/providers/me/offers/<public_id>/renew")
+    @login_required
+    def renew_offer(public_id):
+        rules.renew(g.user, rules.get_own(g.user, public_id))
+        flash(_("Your standing offer is open for another %(n)d days.", n=rules.STANDING_OFFER_DAYS))
+        return redirect(url_for("directory.mine"))
+
+    @bp.route("/providers/<name>/invite", methods=["GET", "POST"])
+    @login_required
+    def invite(name):
+        provider = invitations.find_listed_provider(name)
+        invitations.ensure_invitable(g.user, provider)
+        offers = rules.live_standing_offers_of(provider)
+        form = InvitationForm(
+            invitations.open_requests_of(g.user),
+            offers,
+            data={"standing_offer": request.args.get("offer", "")[:24]},
+        )
+        if form.validate_on_submit():
+            chosen = {o.public_id: o for o in offers}.get(form.standing_offer.data or "")
+            help_request = get_visible(g.user, form.request_id.data)
+            try:
+                invitations.invite(g.user, provider, help_request, form.note.data or "", chosen)
+            except RuleViolation as error:
+                form.request_id.errors.append(error.message)
+            else:
+                flash(
+                    _(
+                        "%(name)s is invited. You will be told when they answer.",
+                        name=provider.username,
+                    )
+                )
+                return redirect(url_for("requests.show", public_id=help_request.public_id))
+        return render_template(
+            "directory/invite.html",
+            form=form,
+            provider=provider,
+            left=invitations.left_today(g.user),
+        ), (400 if form.errors else 200)
+
+    @bp.post("/invitations/<public_id>/decline")
+    @login_required
+    def decline(public_id):
+        invitation = invitations.get_for_provider(g.user, public_id)
+        invitations.decline(g.user, invitation)
+        flash(_("You declined the invitation."))
+        return redirect(url_for("requests.show", public_id=invitation.request.public_id))
+
+    return bp
+
+
+def _form_data(offer) -> dict:
+    return {
+        "title": offer.title,
+        "description": offer.description,
+        "skills": unpack(offer.skills),
+        "languages": unpack(offer.languages),
+        "countries": [ANY_COUNTRY] if offer.everywhere else unpack(offer.countries),
+        "capacity": offer.capacity,
+    }

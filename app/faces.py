@@ -1,0 +1,96 @@
+"""The faces the same app shows: the onion, the staff onion and the clearnet mirror.
+
+The face is decided per request: the staff onion by the listener it arrives on (tor forwards it
+to a separate port or socket, so a Host header cannot claim it), the others by the Host header,
+which must name one of the configured addresses or loopback; any other Host gets 400, so the
+app cannot be reached under names it does not know (no host-header tricks, no DNS rebinding).
+"""
+
+from flask import Flask, abort, current_app, request
+from flask.sessions import SecureCookieSessionInterface
+
+FACE_KEY = "movements.face"
+ONION, STAFF, CLEARNET, LOCAL = "onion", "staff", "clearnet", "local"
+LOOPBACK_NAMES = {"127.0.0.1", "localhost", "[::1]", "::1"}
+HSTS = "max-age=63072000"
+COOKIE_NAMES = {
+    ONION: "movements_session",
+    LOCAL: "movements_session",
+    STAFF: "movements_staff",
+    CLEARNET: "movements_mirror",
+}
+# what the staff onion serves: its own area and what staff need to sign in
+STAFF_FACE_PREFIXES = ("/staff", "/login", "/logout", "/account", "/static/", "/healthz")
+
+
+class StaffListener:
+    """WSGI wrapper for the listener the staff onion forwards to."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        environ[FACE_KEY] = STAFF
+        return self.app(environ, start_response)
+
+
+def _host_name(host: str) -> str:
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host.split("]")[0] + "]"
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def face_of_request() -> str | None:
+    """The face this request arrived on, or None for a Host the app does not answer to."""
+    config = current_app.config
+    name = _host_name(request.host)
+    if request.environ.get(FACE_KEY) == STAFF:
+        return STAFF if name in LOOPBACK_NAMES | {config.get("STAFF_ONION_ADDRESS")} else None
+    if config.get("ONION_ADDRESS") and name == config["ONION_ADDRESS"]:
+        return ONION
+    if config.get("MIRROR_HOST") and name == config["MIRROR_HOST"]:
+        return CLEARNET
+    return LOCAL if name in LOOPBACK_NAMES else None
+
+
+class FaceSessionInterface(SecureCookieSessionInterface):
+    """A separate session cookie per face, Secure on the TLS mirror."""
+
+    def get_cookie_name(self, app: Flask) -> str:
+        return COOKIE_NAMES.get(face_of_request(), COOKIE_NAMES[ONION])
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return face_of_request() == CLEARNET or super().get_cookie_secure(app)
+
+
+def _allowed_with_staff_onion(face: str) -> bool:
+    """With a staff onion, /staff exists only there, and the staff onion serves little else."""
+    in_staff_area = request.path == "/staff" or request.path.startswith("/staff/")
+    if face == STAFF:
+        return request.path.startswith(STAFF_FACE_PREFIXES)
+    return not in_staff_area
+
+
+def init_app(app: Flask) -> None:
+    app.session_interface = FaceSessionInterface()
+
+    @app.before_request
+    def _decide_face():
+        face = face_of_request()
+        if face is None:
+            abort(400)
+        request.environ[FACE_KEY + ".decided"] = face
+        if app.config.get("STAFF_ONION_ADDRESS") and not _allowed_with_staff_onion(face):
+            abort(404)
+
+    @app.after_request
+    def _face_headers(response):
+        if request.environ.get(FACE_KEY + ".decided") == CLEARNET:
+            response.headers["Strict-Transport-Security"] = HSTS
+            onion = app.config.get("ONION_ADDRESS")
+            if onion:
+                response.headers["Onion-Location"] = (
+                    f"http://{onion}{request.full_path.rstrip('?')}"
+                )
+        return response

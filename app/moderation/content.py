@@ -1,0 +1,52 @@
+"""Taking content down. What was removed keeps its place, marked "removed by moderators"."""
+
+from ..db import database, is_sqlite
+from ..models import HelpRequest, Message, Offer, Rating, RequestText, User
+from ..trust.stars import recompute
+
+OFFER_REMOVED = "removed"
+
+
+def remove_request(request: HelpRequest) -> None:
+    """Its author still sees it, marked removed; everyone else gets 404; search forgets it."""
+    request.status = HelpRequest.REMOVED
+    request.save()
+    if is_sqlite():
+        RequestText.delete().where(RequestText.rowid == request.id).execute()
+
+
+def remove_offer(offer: Offer) -> None:
+    offer.status = OFFER_REMOVED
+    offer.save()
+
+
+def remove_message(message: Message) -> None:
+    """Both sealed copies are wiped, not just hidden."""
+    message.removed = True
+    message.for_activist = message.for_provider = b""
+    message.save()
+
+
+def remove_rating(rating: Rating) -> None:
+    """The comment is wiped and the rating no longer counts, in the average or for stars."""
+    rating.removed = True
+    rating.comment = ""
+    rating.save()
+    recompute(rating.ratee)
+
+
+def remove_profile_text(user: User) -> None:
+    user.bio = ""
+    user.save()
+
+
+def remove_everything_of(user: User) -> None:
+    """A removed user's open requests and pending offers go with them."""
+    with database.atomic():
+        for request in HelpRequest.select().where(
+            (HelpRequest.author == user) & (HelpRequest.status == HelpRequest.OPEN)
+        ):
+            remove_request(request)
+        Offer.update(status=OFFER_REMOVED).where(
+            (Offer.provider == user) & (Offer.status == Offer.PENDING)
+        ).execute()

@@ -1,0 +1,27 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..forms import options
+from .rules import DETAILS_MAX, REASONS
+
+
+class ReportForm(FlaskForm):
+    reason = RadioField(
+        _l("What is wrong?"),
+        choices=options(REASONS),
+        validators=[InputRequired(message=_l("Choose a reason from the list."))],
+    )
+    details = TextAreaField(
+        _l("Details (optional)"),
+        validators=[Optional(), Length(max=DETAILS_MAX)],
+        description=_l("Only staff read this. Do not include anything that identifies you."),
+    )
+    include_text = BooleanField(
+        _l("Include the text of this message, so staff can read it. Otherwise they cannot.")
+    )
+
+
+class ActionForm(FlaskForm):
+    """A one-button action: only its CSRF token."""

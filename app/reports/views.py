@@ -1,0 +1,76 @@
+"""Reporting abuse at /report, and blocking people, from a user's side."""
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..accounts.rules import find_user
+from ..accounts.sessions import login_required
+from ..rules import RuleViolation
+from . import blocks, rules, targets
+from .forms import ActionForm, ReportForm
+
+
+def _other(name: str):
+    user = find_user(name) if len(name) <= 64 else None
+    if user is None or user.id == g.user.id:
+        abort(404)
+    return user
+
+
+def make_blueprint() -> Blueprint:
+    bp = Blueprint("reports", __name__)
+    bp.add_app_template_global(blocks.has_blocked, "has_blocked")
+
+    def safety_page():
+        return render_template(
+            "reports/index.html",
+            reports=rules.reports_by(g.user),
+            blocked=blocks.blocked_by(g.user),
+            reasons=rules.REASONS,
+            unblock_form=ActionForm(formdata=None),
+        )
+
+    @bp.route("/report", methods=["GET", "POST"])
+    def report():
+        if g.user is None:
+            # keep the target through sign-in; login only ever follows a local path
+            return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+        raw = request.args.get("target")
+        if raw is None and request.method == "GET":
+            return safety_page()
+        target = targets.resolve(g.user, raw, g.get("user_key"))
+        form = ReportForm()
+        if form.validate_on_submit():
+            try:
+                rules.file_report(
+                    g.user, target, form.reason.data, form.details.data, form.include_text.data
+                )
+            except RuleViolation as error:
+                form.reason.errors.append(error.message)
+            else:
+                flash(_("Thank you. Staff will look at your report and tell you what they did."))
+                return redirect(url_for("reports.report"))
+        status = 400 if form.errors else 200
+        return render_template("reports/new.html", form=form, target=target), status
+
+    @bp.route("/users/<name>/block", methods=["GET", "POST"])
+    @login_required
+    def block(name):
+        other, form = _other(name), ActionForm()
+        if form.validate_on_submit():
+            blocks.block(g.user, other)
+            flash(_("You blocked %(name)s.", name=other.username))
+            return redirect(url_for("profiles.show", name=other.username))
+        return render_template("reports/block.html", person=other, form=form)
+
+    @bp.post("/users/<name>/unblock")
+    @login_required
+    def unblock(name):
+        other, form = _other(name), ActionForm()
+        if not form.validate_on_submit():
+            abort(400)
+        blocks.unblock(g.user, other)
+        flash(_("You unblocked %(name)s.", name=other.username))
+        return redirect(url_for("reports.report"))
+
+    return bp

@@ -1,0 +1,21 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import Length, Optional
+
+from .profiles import LINK_MAX
+
+
+class PublicProfileForm(FlaskForm):
+    link = StringField(
+        _l("Address of a public profile you control"),
+        validators=[Optional(), Length(max=LINK_MAX)],
+        description=_l(
+            "For example your page at your organisation or a social network. Only staff see it, "
+            "to confirm it is yours. Stored encrypted. Leave empty to remove it."
+        ),
+    )
+
+
+class ActionForm(FlaskForm):
+    """A one-button action: only its CSRF token."""

@@ -1,0 +1,84 @@
+"""Users' side of trust: vouching for someone, and linking a public profile for staff."""
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from ..accounts.rules import find_user
+from ..accounts.sessions import login_required
+from ..rules import RuleViolation
+from . import profiles, vouches
+from .forms import ActionForm, PublicProfileForm
+from .stars import STAR_TABLE, evidence_counts
+
+
+def _person(name: str):
+    user = find_user(name) if len(name) <= 64 else None
+    if user is None or user.is_staff:
+        abort(404)
+    return user
+
+
+def star_basis(user) -> list[tuple[str, int]]:
+    """What a user's stars rest on, as their profile lists it: each source and its stars."""
+    counts = evidence_counts(user)
+    return [
+        (source.label, stars)
+        for source in STAR_TABLE
+        if (stars := source.stars_for(counts.get(source.kind, 0)))
+    ]
+
+
+def make_blueprint() -> Blueprint:
+    bp = Blueprint("trust", __name__)
+    bp.add_app_template_global(lambda: STAR_TABLE, "star_table")
+    bp.add_app_template_global(star_basis, "star_basis")
+    bp.add_app_template_global(vouches.may_vouch, "may_vouch")
+    bp.add_app_template_global(vouches.active_vouch, "active_vouch")
+
+    @bp.route("/users/<name>/vouch", methods=["GET", "POST"])
+    @login_required
+    def vouch(name):
+        person, form = _person(name), ActionForm()
+        if form.validate_on_submit():
+            vouches.vouch(g.user, person)
+            flash(_("You vouch for %(name)s.", name=person.username))
+            return redirect(url_for("profiles.show", name=person.username))
+        return render_template(
+            "trust/vouch.html",
+            person=person,
+            form=form,
+            allowance=vouches.VOUCHES_PER_MONTH,
+            used=vouches.vouches_this_month(g.user),
+            may=vouches.may_vouch(g.user, person),
+        )
+
+    @bp.route("/users/<name>/vouch/withdraw", methods=["GET", "POST"])
+    @login_required
+    def withdraw(name):
+        person, form = _person(name), ActionForm()
+        if vouches.active_vouch(g.user, person) is None:
+            abort(404)
+        if form.validate_on_submit():
+            vouches.withdraw(g.user, person)
+            flash(_("You no longer vouch for %(name)s.", name=person.username))
+            return redirect(url_for("profiles.show", name=person.username))
+        return render_template("trust/withdraw.html", person=person, form=form)
+
+    @bp.route("/account/public-profile", methods=["GET", "POST"])
+    @login_required
+    def public_profile():
+        if g.user.is_staff:
+            abort(404)
+        form = PublicProfileForm(data={"link": profiles.link_of(g.user) or ""})
+        if form.validate_on_submit():
+            try:
+                profiles.set_link(g.user, form.link.data or "")
+            except RuleViolation as error:
+                form.link.errors.append(error.message)
+            else:
+                flash(_("Your public profile link is saved."))
+                return redirect(url_for("trust.public_profile"))
+        status = 400 if form.errors else 200
+        return render_template("trust/public_profile.html", form=form), status
+
+    return bp

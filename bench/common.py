@@ -1,0 +1,213 @@
+"""What every benchmark shares: a server in its own process, clients in theirs, and statistics.
+
+The server is `app.server.serve` (waitress with the production options) in a subprocess, so
+clients never share its interpreter; each client is a process with one keep-alive connection.
+Everything listens and connects on 127.0.0.1 only, and every loop is bounded by a deadline
+and a request count.
+"""
+
+import http.client
+import json
+import multiprocessing
+import os
+import platform
+import re
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOOPBACK = "127.0.0.1"
+SERVER_START_SECONDS = 60
+MAX_REQUESTS_PER_CLIENT = 200_000
+CSRF_INPUT = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def median(values) -> float:
+    return statistics.median(values)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((LOOPBACK, 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """`python -m bench.serve …` on a free loopback port, for a `with` block."""
+
+    def __init__(self, *arguments: str, environment: dict | None = None):
+        self.port = free_port()
+        self.arguments = [*arguments, str(self.port)]
+        self.environment = environment
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> "Server":
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("MOVEMENTS_")}
+        environment.update(self.environment or {})
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.serve", *self.arguments],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server stopped: {self.arguments}")
+            try:
+                with urllib.request.urlopen(f"http://{LOOPBACK}:{self.port}/", timeout=5):
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("the server did not start")
+
+    def __exit__(self, *_exc) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+    def peak_memory_mib(self) -> float:
+        """The server process's peak resident memory so far (VmHWM)."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        kib = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+        return kib / 1024
+
+
+@dataclass
+class Load:
+    """What a group of clients saw: latencies in milliseconds and the answers they got."""
+
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    @property
+    def per_second(self) -> float:
+        return len(self.latencies) / self.seconds
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.latencies, 0.50)
+
+    @property
+    def p99(self) -> float:
+        return percentile(self.latencies, 0.99)
+
+
+def _connect(port: int) -> http.client.HTTPConnection:
+    return http.client.HTTPConnection(LOOPBACK, port, timeout=60)
+
+
+def _session(connection: http.client.HTTPConnection) -> tuple[str, str]:
+    """A cookie and CSRF token, from the sign-in page, as a browser would get them."""
+    connection.request("GET", "/login")
+    response = connection.getresponse()
+    page = response.read().decode()
+    cookie = response.getheader("Set-Cookie", "").split(";")[0]
+    return cookie, CSRF_INPUT.search(page).group(1)
+
+
+def client(job: dict) -> tuple[list[float], dict]:
+    """One client: GETs (or wrong-password sign-ins) in a loop until the deadline."""
+    connection = _connect(job["port"])
+    headers, body = {}, None
+    if job.get("sign_in"):
+        cookie, token = _session(connection)
+        headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    latencies, statuses = [], Counter()
+    time.sleep(max(0.0, job["start_at"] - time.time()))
+    deadline = job["start_at"] + job["seconds"]
+    paths = job["paths"]
+    for count in range(MAX_REQUESTS_PER_CLIENT):
+        if time.time() >= deadline:
+            break
+        started = time.perf_counter()
+        if job.get("sign_in"):
+            name = f"nobody{os.getpid()}x{count}"
+            body = f"csrf_token={token}&username={name}&password=wrong+password+{count}"
+            connection.request("POST", "/login", body=body, headers=headers)
+        else:
+            connection.request("GET", paths[count % len(paths)])
+        response = connection.getresponse()
+        response.read()
+        latencies.append((time.perf_counter() - started) * 1000)
+        statuses[response.status] += 1
+        if response.will_close:
+            connection.close()
+            connection = _connect(job["port"])
+    connection.close()
+    return latencies, dict(statuses)
+
+
+class Clients:
+    """A pool of client processes, started once and reused for every run."""
+
+    def __init__(self, size: int):
+        self.pool = multiprocessing.get_context("spawn").Pool(size)
+        self.size = size
+
+    def __enter__(self) -> "Clients":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+    def start(self, port: int, paths: list[str], seconds: float, clients: int, **job):
+        """Begin a load in the background; `.get()` on the result gives the Load."""
+        start_at = time.time() + 0.5
+        jobs = [
+            {"port": port, "paths": paths, "seconds": seconds, "start_at": start_at, **job}
+            for _ in range(clients)
+        ]
+        return _Pending(self.pool.map_async(client, jobs), seconds)
+
+    def run(self, port: int, paths: list[str], seconds: float, clients: int, **job) -> Load:
+        return self.start(port, paths, seconds, clients, **job).get()
+
+
+class _Pending:
+    def __init__(self, result, seconds: float):
+        self.result, self.seconds = result, seconds
+
+    def get(self) -> Load:
+        load = Load(seconds=self.seconds)
+        for latencies, statuses in self.result.get(timeout=self.seconds + 300):
+            load.latencies += latencies
+            load.statuses.update(statuses)
+        return load
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        cpu = found.group(1).strip() if found else platform.processor()
+    memory = re.search(r"MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text())
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(int(memory.group(1)) / 1024 / 1024, 1) if memory else None,
+        "system": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+    }
+
+
+def write_json(path: str | None, data: dict) -> None:
+    if path:
+        Path(path).write_text(json.dumps(data, indent=2))

@@ -1,0 +1,99 @@
+"""Benchmark 4: people browse while a flood of wrong-password sign-ins hits the server.
+
+    python -m bench.flood --instance DIR [--size 100000] [--runs 5] [--seconds 4]
+                          [--browsers 2] [--flooders 4] [--json FILE]
+
+Each sign-in uses a name that does not exist, so every attempt costs a full argon2 check with
+the production parameters (the app checks a dummy hash rather than reveal which names exist)
+and no per-account delay can turn it away. The baseline is the same browsing with no flood.
+Goal: browsing p99 under the flood at most 3× its p99 at rest. The server's peak memory
+(VmHWM) is read after the runs at rest and again after the flood.
+"""
+
+import argparse
+from collections import Counter
+from pathlib import Path
+
+from .common import Clients, Server, median, write_json
+from .data import fill
+from .throughput import WARM_UP_SECONDS
+
+BROWSE = ["/requests", "/requests?page=2", "/trust", "/"]
+
+
+def measure(
+    instance: Path, size: int, runs: int, seconds: float, browsers: int, flooders: int
+) -> dict:
+    fill(instance, size)
+    rest, flooded, sign_ins = [], [], []
+    with (
+        Clients(browsers) as browsing,
+        Clients(flooders) as flooding,
+        Server("app", str(instance)) as app,
+    ):
+        browsing.run(app.port, BROWSE, WARM_UP_SECONDS, browsers)
+        for _ in range(runs):
+            rest.append(browsing.run(app.port, BROWSE, seconds, browsers))
+        memory_at_rest = app.peak_memory_mib()
+        for _ in range(runs):
+            flood = flooding.start(app.port, [], seconds, flooders, sign_in=True)
+            flooded.append(browsing.run(app.port, BROWSE, seconds, browsers))
+            sign_ins.append(flood.get())
+        memory_flooded = app.peak_memory_mib()
+    statuses = sum((load.statuses for load in sign_ins), start=Counter())
+    rest_p99 = median([load.p99 for load in rest])
+    flood_p99 = median([load.p99 for load in flooded])
+    return {
+        "size": size,
+        "runs": runs,
+        "seconds": seconds,
+        "browsers": browsers,
+        "flooders": flooders,
+        "at_rest": {"p50_ms": median([x.p50 for x in rest]), "p99_ms": rest_p99},
+        "flooded": {"p50_ms": median([x.p50 for x in flooded]), "p99_ms": flood_p99},
+        "p99_ratio": flood_p99 / rest_p99,
+        "sign_ins_per_second": median([load.per_second for load in sign_ins]),
+        "sign_in_p50_ms": median([load.p50 for load in sign_ins]),
+        "sign_in_statuses": dict(statuses),
+        "browse_statuses": dict(sum((x.statuses for x in flooded), start=Counter())),
+        "peak_memory_mib_at_rest": memory_at_rest,
+        "peak_memory_mib_flooded": memory_flooded,
+    }
+
+
+def report(result: dict) -> None:
+    print(
+        f"{result['browsers']} browsing clients, {result['flooders']} flooding clients; "
+        f"median of {result['runs']} runs of {result['seconds']}s"
+    )
+    print(f"{'browsing':<24} {'p50 ms':>8} {'p99 ms':>8}")
+    for name, key in (("at rest (baseline)", "at_rest"), ("under the flood", "flooded")):
+        print(f"{name:<24} {result[key]['p50_ms']:>8.2f} {result[key]['p99_ms']:>8.2f}")
+    print(f"p99 under flood : at rest = {result['p99_ratio']:.1f}× (goal ≤ 3×)")
+    print(
+        f"wrong sign-ins handled: {result['sign_ins_per_second']:.1f}/s, "
+        f"p50 {result['sign_in_p50_ms']:.0f} ms, answers {result['sign_in_statuses']}"
+    )
+    print(
+        f"server peak memory: {result['peak_memory_mib_at_rest']:.0f} MiB at rest, "
+        f"{result['peak_memory_mib_flooded']:.0f} MiB after the flood"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--instance", required=True, type=Path)
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--browsers", type=int, default=2)
+    parser.add_argument("--flooders", type=int, default=4)
+    parser.add_argument("--json")
+    a = parser.parse_args()
+    result = measure(a.instance, a.size, a.runs, a.seconds, a.browsers, a.flooders)
+    report(result)
+    write_json(a.json, result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""Benchmark 2: /requests over 100,000 requests, against a bare Flask app on the same server.
+
+    python -m bench.throughput --instance DIR [--size 100000] [--runs 5] [--seconds 3]
+                               [--clients 4] [--json FILE]
+
+Both apps run under `app.server.serve` (waitress, production options) in their own process,
+each measured with the same concurrent keep-alive clients, alternately, in the same run.
+Goals: at least 50% of bare Flask's pages per second, and p50 at most 10 ms.
+"""
+
+import argparse
+from collections import Counter
+from pathlib import Path
+
+from .common import Clients, Server, median, write_json
+from .data import fill
+
+WARM_UP_SECONDS = 1.0
+
+
+def summary(loads) -> dict:
+    return {
+        "per_second": median([load.per_second for load in loads]),
+        "p50_ms": median([load.p50 for load in loads]),
+        "p99_ms": median([load.p99 for load in loads]),
+        "statuses": dict(sum((load.statuses for load in loads), start=Counter())),
+    }
+
+
+def measure(instance: Path, size: int, runs: int, seconds: float, clients: int) -> dict:
+    fill_seconds = fill(instance, size)
+    app_loads, hello_loads = [], []
+    with Clients(clients) as pool, Server("app", str(instance)) as app, Server("hello") as hello:
+        pool.run(app.port, ["/requests"], WARM_UP_SECONDS, clients)
+        pool.run(hello.port, ["/"], WARM_UP_SECONDS, clients)
+        for _ in range(runs):
+            app_loads.append(pool.run(app.port, ["/requests"], seconds, clients))
+            hello_loads.append(pool.run(hello.port, ["/"], seconds, clients))
+    app_figures, hello_figures = summary(app_loads), summary(hello_loads)
+    return {
+        "size": size,
+        "fill_seconds": fill_seconds,
+        "runs": runs,
+        "seconds": seconds,
+        "clients": clients,
+        "requests_page": app_figures,
+        "bare_flask": hello_figures,
+        "ratio": app_figures["per_second"] / hello_figures["per_second"],
+    }
+
+
+def report(result: dict) -> None:
+    app, hello = result["requests_page"], result["bare_flask"]
+    print(
+        f"{result['size']:,} requests; {result['clients']} clients; "
+        f"median of {result['runs']} runs of {result['seconds']}s"
+    )
+    print(f"{'':<22} {'pages/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
+    for name, figures in (("/requests", app), ("bare Flask hello", hello)):
+        print(
+            f"{name:<22} {figures['per_second']:>9.0f} {figures['p50_ms']:>8.2f} "
+            f"{figures['p99_ms']:>8.2f}"
+        )
+    print(f"ratio /requests : bare Flask = {result['ratio']:.0%} (goal ≥ 50%, p50 ≤ 10 ms)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--instance", required=True, type=Path)
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--json")
+    a = parser.parse_args()
+    result = measure(a.instance, a.size, a.runs, a.seconds, a.clients)
+    report(result)
+    write_json(a.json, result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,215 @@
+"""Two people use the site in Chromium with JavaScript off, on a desktop and on a phone.
+
+An activist and a provider, each in their own browser, go from signing up to rating each
+other, the way Tor Browser at the Safest level would let them. Screenshots of each key page
+go to artifacts/browser/.
+"""
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from .conftest import VIEWPORTS
+from .person import Person
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery staple"
+TITLE = "Lawyer needed for detained student organisers"
+DESCRIPTION = (
+    "Twelve student organisers were detained after a peaceful protest. Their families need "
+    "advice on what they can ask for and how to follow the case safely."
+)
+OFFER = "I am a lawyer with ten years of detention cases and can advise the families."
+FIRST_MESSAGE = "Thank you. Could we talk on Thursday evening?"
+REPLY = "Thursday works. Send me the families' questions first."
+ACTIVIST_CONTACT = "leila.42 on Signal"
+SCRIPT_PROBE = (
+    "data:text/html,<title>before</title>"
+    "<script>document.title='script ran'</script>"
+    "<noscript><p id=off>no script</p></noscript>"
+)
+
+
+def sign_up(person: Person, username: str, needs_help: bool) -> None:
+    person.visit("/")
+    person.follow("Sign up")
+    person.shot("sign-up")
+    person.fill("Username", username)
+    person.fill("Password", PASSWORD)
+    person.fill("Password again", PASSWORD)
+    person.choose("I need help" if needs_help else "I can help")
+    if needs_help:
+        person.pick("Country you work on (if you need help)", "Iran")
+        person.choose(
+            "I live in this country, or I work from outside it to open this closed society."
+        )
+    person.choose("I have read the notice above and understand it.")
+    person.press("Create my account")
+    assert person.heading() == "Your recovery codes", person.errors()
+    assert len(person.driver.find_elements(By.CSS_SELECTOR, "ol li code")) == 10
+    person.shot("recovery-codes")
+    person.follow("I have kept my codes. Continue.")
+
+
+def save_contact(person: Person, kind: str, value: str) -> None:
+    person.follow("Account")
+    person.pick("Kind", kind)
+    person.fill("How to reach you", value)
+    person.press("Save contact")
+    assert person.sees("Your contact details are saved.")
+
+
+def open_match(person: Person) -> None:
+    person.follow("Matches")
+    person.follow(TITLE)
+    assert person.heading() == f"Match: {TITLE}"
+
+
+def test_javascript_is_really_off(chromium):
+    driver = chromium()
+    driver.get(SCRIPT_PROBE)
+    assert driver.title == "before"
+    assert driver.find_element(By.ID, "off").is_displayed()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_two_people_go_from_sign_up_to_rating_each_other(
+    live_server, chromium, artifacts, viewport
+):
+    activist = Person(chromium(viewport), live_server, viewport, artifacts, "activist")
+    provider = Person(chromium(viewport), live_server, viewport, artifacts, "provider")
+    activist.driver.get(SCRIPT_PROBE)
+    assert activist.driver.title == "before", "JavaScript is on in this browser"
+
+    sign_up(provider, f"anna_{viewport}", needs_help=False)
+    save_contact(provider, "Signal", "+44 7700 900123")
+    sign_up(activist, f"leila_{viewport}", needs_help=True)
+
+    activist.follow("Ask for help")
+    activist.fill("Title", TITLE)
+    activist.fill("What do you need?", DESCRIPTION)
+    activist.choose("Legal", within="Skills needed")
+    activist.pick("Country of focus", "Iran")
+    activist.choose("Persian", within="Languages you can use")
+    activist.choose("English", within="Languages you can use")
+    activist.choose("Urgent", within="Urgency")
+    activist.shot("new-request")
+    activist.press("Post my request")
+    assert activist.heading() == TITLE, activist.errors()
+    activist.shot("request")
+
+    provider.follow("Requests")
+    provider.shot("browse")
+    provider.fill("Words", "detained organisers")
+    provider.pick("Skill", "Legal")
+    provider.press("Search")
+    provider.shot("search-results")
+    provider.follow(TITLE)
+    provider.fill("Your offer", OFFER)
+    provider.press("Send my offer")
+    assert provider.sees("Your offer is sent.")
+    provider.shot("offer-sent")
+
+    activist.follow("Notifications", partial=True)
+    activist.shot("notifications")
+    activist.visit("/")
+    activist.follow(TITLE)
+    assert activist.sees(OFFER)
+    activist.press("Accept this offer")
+    assert activist.heading() == f"Match: {TITLE}"
+    activist.fill("Message", FIRST_MESSAGE)
+    activist.press("Send")
+    assert activist.sees(FIRST_MESSAGE)
+
+    open_match(provider)
+    assert provider.sees(FIRST_MESSAGE)
+    provider.fill("Message", REPLY)
+    provider.press("Send")
+    assert provider.sees(REPLY)
+    provider.shot("match")
+
+    save_contact(activist, "Signal", ACTIVIST_CONTACT)
+    open_match(activist)
+    assert activist.sees(REPLY)
+    activist.choose("Signal", within="Contact details the other side may see")
+    activist.press("Save what I share")
+    assert activist.sees("Your choice of contact details is saved.")
+
+    provider.reload()
+    assert provider.sees(ACTIVIST_CONTACT)
+
+    for person in (activist, provider):
+        person.press("Mark as done")
+        assert person.sees("You marked this match as done.")
+    assert provider.sees("Both sides marked this match as done.")
+    provider.shot("completed")
+
+    for person, stars in ((activist, "5 ★"), (provider, "4 ★")):
+        person.reload()
+        person.choose(stars, within="Your rating")
+        person.fill("Comment (optional, public)", "Careful, quick and kind.")
+        person.press("Publish my rating")
+        assert person.sees("Thank you. Your rating is published.")
+    activist.shot("rated")
+
+    activist.follow(f"anna_{viewport}")
+    assert activist.sees("5.0 of 5 from 1 ratings")
+    assert activist.sees("Careful, quick and kind.")
+    activist.shot("provider-profile")
+
+    assert activist.problems + provider.problems == [], "\n".join(
+        activist.problems + provider.problems
+    )
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_someone_reports_a_request_they_find_abusive(live_server, chromium, artifacts, viewport):
+    author = Person(chromium(viewport), live_server, viewport, artifacts, "author")
+    reporter = Person(chromium(viewport), live_server, viewport, artifacts, "reporter")
+    sign_up(author, f"author_{viewport}", needs_help=True)
+    author.follow("Ask for help")
+    author.fill("Title", "Send us the addresses of the journalists")
+    author.fill("What do you need?", "We want to find where these journalists live. " * 2)
+    author.choose("Press and journalism", within="Skills needed")
+    author.pick("Country of focus", "Iran")
+    author.choose("English", within="Languages you can use")
+    author.press("Post my request")
+    request_path = author.path()
+
+    sign_up(reporter, f"reporter_{viewport}", needs_help=False)
+    reporter.visit(request_path)
+    if not reporter.has_link("Report"):
+        pytest.skip("request pages have no Report link yet: the reports area is not finished")
+    reporter.follow("Report")
+    reporter.shot("report")
+    reporter.choose("Impersonation or suspected informant", within="What is wrong?")
+    reporter.fill("Details (optional)", "This asks for journalists' home addresses.")
+    form_buttons = reporter.driver.find_elements(By.CSS_SELECTOR, "main form button")
+    reporter.press(form_buttons[-1].text.strip())
+    assert reporter.sees("Thank you. Staff will look at your report")
+    reporter.shot("reported")
+    assert author.problems + reporter.problems == []
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_keyboard_focus_shows_the_skip_link_then_a_visible_outline(
+    live_server, chromium, artifacts, viewport
+):
+    visitor = Person(chromium(viewport), live_server, viewport, artifacts, "keyboard")
+    visitor.visit("/login")
+    body = visitor.driver.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    skip = visitor.driver.switch_to.active_element
+    assert skip.text == "Skip to content"
+    box, width = skip.rect, VIEWPORTS[viewport][0]
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width and box["y"] >= 0
+    visitor.shot("skip-link")
+    for _ in range(8):
+        focused = visitor.driver.switch_to.active_element
+        style = focused.value_of_css_property("outline-style")
+        outline_width = float(focused.value_of_css_property("outline-width").removesuffix("px"))
+        assert style == "solid" and outline_width >= 2, focused.tag_name
+        focused.send_keys(Keys.TAB)
+    visitor.shot("focus")
+    assert visitor.problems == []
