@@ -121,7 +121,7 @@ def test_export_of_the_staff_onion_carries_its_authorized_clients(tmp_path, caps
     instance = tmp_path / "instance"
     run(capsys, "onion", "staff-auth", "add", "warden", "--instance", str(instance))
     target = tmp_path / "movements-staff"
-    code, out, _ = run(
+    code, _out, _ = run(
         capsys, "onion", "export-key", str(target), "--staff", "--instance", str(instance)
     )
     assert code == 0
