@@ -4,11 +4,13 @@ The provider answers through the normal offer flow (app/offers) or declines. An 
 is answered when the provider has an offer on the request, so that is read, never stored.
 """
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
 from ..accounts.rules import find_user
 from ..db import database
+from ..envelopes import Context, open_with, seal_to
 from ..models import HelpRequest, Offer, User, today
 from ..notifications.rules import notify
 from ..reports.blocks import has_blocked
@@ -134,12 +136,33 @@ def invite(
                 activist=activist,
                 provider=provider,
                 standing_offer=standing_offer,
-                note=note,
             )
+            if note:
+                for column, reader in (
+                    ("note_for_activist", activist),
+                    ("note_for_provider", provider),
+                ):
+                    setattr(
+                        invitation, column, seal_to(reader, note, note_context(invitation, column))
+                    )
+                invitation.save()
             notify(provider, "invitation_received", f"/requests/{request.public_id}", request.title)
     except IntegrityError:
         raise RuleViolation(_l("You have already invited this provider to this request.")) from None
     return invitation
+
+
+def note_context(invitation: Invitation, column: str) -> Context:
+    return ("invitation", column, invitation.id)
+
+
+def note_for(user: User | None, key: X25519PrivateKey | None, invitation: Invitation) -> str | None:
+    """The note as its reader sees it: "" when there is none, None when it cannot be opened."""
+    if user is None or user.id not in (invitation.activist_id, invitation.provider_id):
+        return ""
+    column = "note_for_activist" if user.id == invitation.activist_id else "note_for_provider"
+    blob = bytes(getattr(invitation, column))
+    return open_with(key, blob, note_context(invitation, column)) if blob else ""
 
 
 def _has_offered(provider_id: int, request_id: int) -> bool:

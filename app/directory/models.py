@@ -4,7 +4,15 @@ Only providers ever get rows here through the rules; the directory query checks 
 again, so a row written by hand for an activist still lists nobody.
 """
 
-from peewee import BooleanField, CharField, DateField, ForeignKeyField, IntegerField, TextField
+from peewee import (
+    BlobField,
+    BooleanField,
+    CharField,
+    DateField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 from playhouse.sqlite_ext import FTS5Model, SearchField
 
 from ..db import database
@@ -68,7 +76,9 @@ class Invitation(BaseModel):
     standing_offer = ForeignKeyField(
         StandingOffer, null=True, backref="invitations", on_delete="SET NULL"
     )
-    note = TextField(default="")
+    # the activist's note, sealed once to each side like a match message (app/envelopes.py)
+    note_for_activist = BlobField(default=b"")
+    note_for_provider = BlobField(default=b"")
     status = CharField(max_length=16, default=PENDING)
     created_on = DateField(default=today, index=True)
 

@@ -23,6 +23,10 @@ def make_blueprint() -> Blueprint:
 
     # what other areas' pages (a request, a profile) show of the directory
     bp.add_app_template_global(invitations.on_request, "invitations_on")
+    bp.add_app_template_global(
+        lambda invitation: invitations.note_for(g.get("user"), g.get("user_key"), invitation),
+        "invitation_note",
+    )
     bp.add_app_template_global(invitations.status_of, "invitation_status")
     bp.add_app_template_global(invitations.may_invite, "may_invite")
     bp.add_app_template_global(rules.profile_listing, "directory_listing")

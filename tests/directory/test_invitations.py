@@ -11,7 +11,7 @@ from app.reports.blocks import block
 from app.requests.rules import create_request, withdraw_request
 from app.rules import NotFound, RuleViolation
 
-from ..conftest import as_user, make_user, post, request_fields
+from ..conftest import as_user, key_of, make_user, post, request_fields
 from ..pages import problems_in
 from .conftest import standing_offer_fields
 
@@ -300,6 +300,24 @@ def test_invitation_note_is_seen_only_by_the_two_people(app, activist, provider,
     assert "Invitations you sent" in author_page.get_data(as_text=True)
     assert problems_in(author_page) == []
     assert problems_in(as_user(app, provider).get(url)) == []
+
+
+def test_invitation_note_is_sealed_to_both_people_not_stored_in_clear(
+    app, instance, activist, provider
+):
+    rules.publish(provider, standing_offer_fields())
+    help_request = create_request(activist, request_fields())
+    invitations.invite(activist, provider, help_request, "note-marker-3f9a for anna")
+    stored = b"".join(p.read_bytes() for p in instance.glob("movements.sqlite3*"))
+    assert b"note-marker-3f9a" not in stored
+    (invitation,) = Invitation.select()
+    assert (
+        invitations.note_for(activist, key_of(activist), invitation) == "note-marker-3f9a for anna"
+    )
+    assert (
+        invitations.note_for(provider, key_of(provider), invitation) == "note-marker-3f9a for anna"
+    )
+    assert invitations.note_for(provider, key_of(activist), invitation) is None
 
 
 @pytest.mark.parametrize("who_blocks", ["activist", "provider"])
