@@ -319,3 +319,10 @@ def test_an_operator_at_a_terminal_is_asked_twice(app, instance, tmp_path):
     assert os.waitstatus_to_exitcode(status) == 0, transcript
     assert PASSPHRASE.encode() not in transcript  # not echoed
     assert out.exists()
+
+
+def test_backing_up_a_folder_that_is_no_instance_says_so(tmp_path, passphrase_file, capsys):
+    (tmp_path / "empty").mkdir()
+    assert run_backup(tmp_path / "empty", tmp_path / "b", passphrase_file) == 1
+    assert "no instance at" in capsys.readouterr().err
+    assert not (tmp_path / "b").exists()
