@@ -330,3 +330,13 @@ def test_cancel_needs_a_reason_and_a_confirmation_page(app, activist, match):
 def test_notifications_list_what_happened(app, activist, offer):
     page = as_user(app, activist).get("/notifications").get_data(as_text=True)
     assert "New offer of help" in page
+
+
+def test_rating_twice_through_the_page_says_why(app, activist, completed_match):
+    client = as_user(app, activist)
+    url = f"/matches/{completed_match.public_id}/rate"
+    assert post(client, url, {"stars": "5"}).status_code == 302
+    again = post(client, url, {"stars": "1"})
+    assert again.status_code == 409
+    assert "already rated" in again.get_data(as_text=True)
+    assert Rating.get().stars == 5

@@ -107,22 +107,30 @@ def mark_done(user: User, match: Match) -> None:
     _party(user, match)
     if match.status != Match.OPEN:
         raise RuleViolation(_l("Only an open match can be marked done."))
+    flag = Match.activist_done if user.id == match.activist_id else Match.provider_done
     with database.atomic():
-        if user.id == match.activist_id:
-            match.activist_done = True
-        else:
-            match.provider_done = True
+        # one column at a time, so two sides pressing "done" together cannot undo each other
+        Match.update({flag: True}).where(
+            (Match.id == match.id) & (Match.status == Match.OPEN)
+        ).execute()
+        fresh = Match.get_by_id(match.id)
+        match.activist_done, match.provider_done = fresh.activist_done, fresh.provider_done
         title = match.request.title
-        if match.activist_done and match.provider_done:
+        both_done = match.activist_done and match.provider_done
+        if both_done and _change_status(match, Match.OPEN, Match.COMPLETED):
             match.status = Match.COMPLETED
             HelpRequest.update(status=HelpRequest.COMPLETED).where(
                 HelpRequest.id == match.request_id
             ).execute()
             for party in (match.activist, match.provider):
                 notify(party, "match_completed", _link(match), title)
-        else:
+        elif not both_done:
             notify(match.other_party(user), "match_done", _link(match), title)
-        match.save()
+
+
+def _change_status(match: Match, expected: str, new: str) -> bool:
+    changed = Match.update(status=new).where((Match.id == match.id) & (Match.status == expected))
+    return changed.execute() == 1
 
 
 def cancel_match(user: User, match: Match, reason: str) -> None:
@@ -131,9 +139,11 @@ def cancel_match(user: User, match: Match, reason: str) -> None:
     if match.status != Match.OPEN:
         raise RuleViolation(_l("Only an open match can be cancelled."))
     with database.atomic():
+        if not _change_status(match, Match.OPEN, Match.CANCELLED):
+            raise RuleViolation(_l("Only an open match can be cancelled."))
         match.status = Match.CANCELLED
         match.cancel_reason = reason.strip()
-        match.save()
+        Match.update(cancel_reason=match.cancel_reason).where(Match.id == match.id).execute()
         HelpRequest.update(status=HelpRequest.OPEN).where(
             HelpRequest.id == match.request_id
         ).execute()

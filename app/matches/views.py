@@ -102,13 +102,9 @@ def make_blueprint() -> Blueprint:
         match = rules.get_match_for(g.user, public_id)
         form = RatingForm()
         if form.validate_on_submit():
-            try:
-                rules.rate(g.user, match, form.stars.data, form.comment.data or "")
-            except RuleViolation as error:
-                form.stars.errors.append(error.message)
-            else:
-                flash(_("Thank you. Your rating is published."))
-                return redirect(url_for("matches.show", public_id=public_id))
+            rules.rate(g.user, match, form.stars.data, form.comment.data or "")
+            flash(_("Thank you. Your rating is published."))
+            return redirect(url_for("matches.show", public_id=public_id))
         return match_page(match, rating_form=form), 400
 
     return bp

@@ -106,8 +106,9 @@ def accept_offer(user: User, offer: Offer) -> Match:
 def decline_offer(user: User, offer: Offer) -> None:
     _author_deciding(user, offer)
     with database.atomic():
+        if not _change_status(Offer, offer.id, Offer.PENDING, Offer.DECLINED):
+            raise RuleViolation(_l("This offer has already been answered."))
         offer.status = Offer.DECLINED
-        offer.save()
         notify(
             offer.provider,
             "offer_declined",

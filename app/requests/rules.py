@@ -15,6 +15,8 @@ from ..taxonomy import pack
 
 SEARCH_TERMS_MAX = 8
 PAGE_MAX = 500
+# Their words leave SQLite's full-text index, so no search finds them; nor may PostgreSQL's.
+UNSEARCHABLE = (HelpRequest.WITHDRAWN, HelpRequest.EXPIRED, HelpRequest.REMOVED)
 
 
 @dataclass
@@ -178,6 +180,7 @@ def browse(user: User | None, filters: Filters, page_size: int) -> tuple[list[He
     elif expression:
         # peewee's contains() is ILIKE with %, _ and \ escaped: case-blind, and no typed
         # character acts as a wildcard (tests/postgres/test_both_databases.py)
+        where &= HelpRequest.status.not_in(UNSEARCHABLE)
         for word in re.findall(r"\w+", filters.q)[:SEARCH_TERMS_MAX]:
             where &= HelpRequest.title.contains(word) | HelpRequest.description.contains(word)
     page = min(max(filters.page, 1), PAGE_MAX)

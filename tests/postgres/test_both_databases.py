@@ -5,10 +5,13 @@ word matches whatever its case, and `%` or `_` typed by a visitor are plain char
 never wildcards.
 """
 
+import datetime
+
 import pytest
 
 from app import create_app
-from app.models import User
+from app.models import HelpRequest, User
+from app.purge import expire_requests
 from app.requests import rules
 from tests.conftest import make_user, post, request_fields
 
@@ -60,6 +63,22 @@ SEARCHES = {
 def test_search_is_case_blind_and_takes_wildcards_literally(titles):
     client = titles.test_client()
     assert {q: found(client, q) for q in SEARCHES} == SEARCHES
+
+
+def test_closed_requests_are_no_longer_found_by_their_words(any_app):
+    activist = make_user("leila", "activist")
+    withdrawn, expired, matched = (rules.create_request(activist, request_fields()) for _ in "abc")
+    rules.withdraw_request(activist, withdrawn)
+    HelpRequest.update(status=HelpRequest.MATCHED).where(HelpRequest.id == matched.id).execute()
+    expire_requests(expired.expires_on + datetime.timedelta(days=1))
+
+    def found(status: str) -> list[int]:
+        results, _more = rules.browse(None, rules.Filters(status=status, q="journalists"), 20)
+        return [result.id for result in results]
+
+    assert found(HelpRequest.WITHDRAWN) == []
+    assert found(HelpRequest.EXPIRED) == []
+    assert found(HelpRequest.MATCHED) == [matched.id]
 
 
 NUL_ATTEMPTS = [
