@@ -16,6 +16,10 @@ from .db import database
 from .envelopes import is_keyring_blob
 from .matches.rules import message_context
 from .models import ContactField, ContactReveal, Message
+from .reports.models import Report
+from .reports.rules import quoted_context
+from .trust.models import PublicProfile
+from .trust.profiles import link_context
 
 BATCH_SIZE = 500
 
@@ -32,17 +36,24 @@ COLUMNS = [
     Column(ContactReveal, "sealed_value", reveal_context),
     Column(Message, "for_activist", lambda row: message_context(row, "for_activist")),
     Column(Message, "for_provider", lambda row: message_context(row, "for_provider")),
+    # read by staff while the user is away, so these stay under the server keyring
+    Column(PublicProfile, "sealed_link", link_context),
+    Column(Report, "quoted", quoted_context),
 ]
 
 
 def _batches(model) -> Iterator[list]:
-    last_id = 0
+    key = model._meta.primary_key
+    last = None
     while True:
-        rows = list(model.select().where(model.id > last_id).order_by(model.id).limit(BATCH_SIZE))
+        query = model.select().order_by(key).limit(BATCH_SIZE)
+        if last is not None:
+            query = query.where(key > last)
+        rows = list(query)
         if not rows:
             return
         yield rows
-        last_id = rows[-1].id
+        last = getattr(rows[-1], key.name)
 
 
 def keyring_blob_uses() -> Counter:
@@ -81,8 +92,9 @@ def rotate(progress: Callable[[int], None] = lambda done: None) -> tuple[str, li
                         ad = associated_data(*column.context(row))
                         fresh = keyring.reencrypt(bytes(blob), ad)
                         if fresh != bytes(blob):
+                            key = column.model._meta.primary_key
                             column.model.update({column.name: fresh}).where(
-                                column.model.id == row.id
+                                key == getattr(row, key.name)
                             ).execute()
             done += len(rows)
             progress(done)

@@ -10,10 +10,8 @@ import http.client
 import json
 import multiprocessing
 import os
-import platform
 import re
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -188,24 +186,6 @@ class _Pending:
             load.latencies += latencies
             load.statuses.update(statuses)
         return load
-
-
-def machine() -> dict:
-    """What the figures were measured on."""
-    cpu = "unknown"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
-        cpu = found.group(1).strip() if found else platform.processor()
-    memory = re.search(r"MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text())
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "memory_gib": round(int(memory.group(1)) / 1024 / 1024, 1) if memory else None,
-        "system": platform.platform(),
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-    }
 
 
 def write_json(path: str | None, data: dict) -> None:

@@ -13,7 +13,7 @@ def make_blueprint() -> Blueprint:
         if len(name) > 64:
             abort(404)
         user = find_user(name)
-        if user is None:
+        if user is None or user.is_staff:  # who moderates is nobody's business outside staff
             abort(404)
         return render_template(
             "profile.html",

@@ -30,7 +30,8 @@ class Target:
     message_text: str | None = None  # a message's text as the reporter reads it
 
     @property
-    def text(self) -> str:
+    def param(self) -> str:
+        """As written in /report?target=..."""
         return f"{self.kind}:{self.key}"
 
 

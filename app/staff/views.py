@@ -24,7 +24,7 @@ from ..moderation import outcomes
 from ..moderation.context import in_context
 from ..reports.rules import REASONS
 from ..trust import evidence as trust
-from ..trust.stars import STAR_TABLE, evidence_counts
+from ..trust.stars import STAFF_EVIDENCE, STAR_TABLE, evidence_counts
 from .forms import (
     ActionForm,
     ConfirmedForm,
@@ -53,6 +53,8 @@ def in_staff_area(path: str) -> bool:
 
 
 def _guard():
+    """Before every request: a staff account still on its one-time password goes to change
+    it first; the staff area answers 404 to outsiders, and checks CSRF only for staff."""
     user = g.get("user")
     changing = request.endpoint in PASSWORD_CHANGE_ENDPOINTS
     if user is not None and user.must_change_password and not changing:
@@ -142,6 +144,7 @@ def make_blueprint() -> Blueprint:
             record=trust.trust_record(g.user, user),
             counts=evidence_counts(user),
             star_table=STAR_TABLE,
+            evidence_names=STAFF_EVIDENCE,
             **page,
         ), status
 

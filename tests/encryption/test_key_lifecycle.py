@@ -158,3 +158,13 @@ def test_message_context_names_its_column(app, activist, provider, help_request)
     match = offers.accept_offer(activist, offers.make_offer(provider, help_request, "x" * 20))
     message = post_message(provider, match, "hi")
     assert message_context(message, "for_activist") != message_context(message, "for_provider")
+
+
+def test_rotation_covers_what_staff_read_under_the_keyring(app, activist, provider):
+    from app.trust.profiles import link_of, set_link
+
+    set_link(provider, "https://example.org/anna")
+    old_key = vault.keyring().active_key_id
+    _new_key, retired = rotation.rotate()
+    assert retired == [old_key]
+    assert link_of(User.get_by_id(provider.id)) == "https://example.org/anna"

@@ -88,7 +88,7 @@ def test_removing_an_offer_message_or_rating_leaves_a_marker_in_place(
     done = completed_match(activist, provider, "A second request")
     rating = matches.rate(provider, done, 1, "Some abusive words here")
     for kind, key in [("offer", offer.public_id), ("message", message.id), ("rating", rating.id)]:
-        report = file(activist, kind, str(key), provider if kind != "rating" else provider)
+        report = file(activist, kind, str(key), provider)
         outcomes.handle_report(warden, report, "remove_content", "Scam", "Removed as a scam")
     assert Offer.get_by_id(offer.id).status == "removed"
     stored = Message.get_by_id(message.id)

@@ -8,11 +8,13 @@ from app.offers import rules as offers
 from app.reports.models import Report
 from app.requests import rules as requests_rules
 from app.rules import RuleViolation
-from app.staff.accounts import add_staff
+from app.staff.accounts import add_staff, remove_staff
+from app.trust import evidence
 from app.trust.models import Evidence
 
 from ..conftest import PASSWORD, as_user, csrf_token, make_user, post, request_fields, sign_in
 from ..pages import problems_in
+from .conftest import confirm_post
 
 
 @pytest.fixture
@@ -25,8 +27,6 @@ def world(app, warden, activist, provider, stranger):
         target_user=provider,
         reason="scam",
     )
-    from app.trust import evidence
-
     evidence.add_evidence(warden, provider, "spoke", "Called her office")
     return {"report": report, "evidence": Evidence.get()}
 
@@ -100,8 +100,6 @@ def test_everyone_who_is_not_staff_gets_404_everywhere(app, world, who):
 
 def test_a_removed_staff_member_gets_404(app, world):
     gone = as_user(app, User.get(User.username == "warden"))
-    from app.staff.accounts import remove_staff
-
     remove_staff("warden")
     assert gone.get("/staff").status_code == 404
 
@@ -209,8 +207,6 @@ def test_a_new_staff_member_must_choose_a_password_first(app):
 
 
 def test_staff_pages_record_evidence_with_a_confirmation(app, world):
-    from .conftest import confirm_post
-
     client = as_user(app, User.get(User.username == "warden"))
     done = confirm_post(
         client, "/staff/users/lawyer_anna/evidence", {"kind": "organisation", "note": "Firm site"}
@@ -228,3 +224,10 @@ def test_evidence_notes_are_for_staff_only(app, world):
     assert "Called her office" not in as_user(app, other).get("/users/lawyer_anna").get_data(
         as_text=True
     )
+
+
+def test_staff_have_no_public_profile(app, client):
+    from app.staff.accounts import add_staff
+
+    add_staff("warden")
+    assert client.get("/users/warden").status_code == 404

@@ -10,7 +10,7 @@ from app.trust import evidence, profiles
 from app.trust.models import Evidence
 from app.trust.stars import STAR_TABLE, recompute, stars_from
 
-from ..conftest import as_user, make_user, post
+from ..conftest import as_user, post
 from ..pages import problems_in
 from .conftest import completed_match, fresh, give_stars
 

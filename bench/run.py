@@ -1,0 +1,229 @@
+"""Run every benchmark, print each figure beside its baseline, and write bench/RESULTS.md.
+
+    python bench/run.py [--runs 5] [--seconds 3] [--quick]
+
+`make bench` runs this. The benchmarks run one after another, each in its own process
+(python -m bench.<name>), on one instance folder in a temporary directory: 100,000 requests
+for the throughput and flood benchmarks, then grown to 1,000,000 for search. Other engineers'
+benchmarks (bench_crypto.py, bench_onion.py), when present, run afterwards with their own
+defaults and their output is included as it is. `--quick` skips them.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+RESULTS = BENCH / "RESULTS.md"
+OTHER_BENCHMARKS = ["bench_crypto.py", "bench_onion.py"]
+OTHER_TIMEOUT_SECONDS = 15 * 60
+
+
+def machine() -> dict:
+    cpu = platform.processor() or "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        cpu = found.group(1).strip() if found else cpu
+    meminfo = Path("/proc/meminfo")
+    memory = re.search(r"MemTotal:\s+(\d+) kB", meminfo.read_text()) if meminfo.exists() else None
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory": f"{int(memory.group(1)) / 1024 / 1024:.1f} GiB" if memory else "unknown",
+        "system": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+    }
+
+
+def run(command: list[str], timeout: float | None = None) -> str:
+    """Run one benchmark, echoing its output as it comes; returns that output."""
+    print(f"\n$ {' '.join(command)}", flush=True)
+    lines = []
+    with subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as process:
+        deadline = time.monotonic() + timeout if timeout else None
+        for line in process.stdout:
+            print(line, end="", flush=True)
+            lines.append(line)
+            if deadline and time.monotonic() > deadline:
+                process.kill()
+                lines.append(f"(stopped after {timeout:.0f}s)\n")
+                break
+        process.wait()
+        if process.returncode:
+            lines.append(f"(exited with status {process.returncode})\n")
+    return "".join(lines)
+
+
+def module(name: str, json_file: Path, *arguments: str) -> dict:
+    output = run([sys.executable, "-m", f"bench.{name}", *arguments, "--json", str(json_file)])
+    if not json_file.exists():
+        raise SystemExit(f"bench.{name} failed:\n{output}")
+    return json.loads(json_file.read_text())
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def markdown(figures: dict, others: dict[str, str], settings: dict) -> str:
+    m = figures["machine"]
+    weight, throughput = figures["weight"], figures["throughput"]
+    search, flood, hashing = figures["search"], figures["flood"], figures["hashing"]
+    rest, flooded = flood["at_rest"], flood["flooded"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured on {figures['date']} with `make bench` "
+        f"({settings['runs']} runs of {settings['seconds']} s per figure; each figure is the "
+        "median of the runs). Written by `bench/run.py`; do not edit by hand.",
+        "",
+        f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory']} memory",
+        f"- System: {m['system']}; Python {m['python']}; SQLite {m['sqlite']}",
+        "- Server: `app.server.serve` (waitress, 8 threads) in its own process; clients are "
+        "separate processes with keep-alive connections, all on 127.0.0.1 and on the same cores",
+        "",
+        "## 1. Page weight",
+        "",
+        f"Every page each kind of visitor reaches over realistic data (long titles, right-to-left "
+        f"text, 20 results); the heaviest version of each. Baseline: the budget, "
+        f"{weight['html_budget']} bytes of HTML per page and {weight['css_budget']} of CSS. "
+        "Deterministic: one run.",
+        "",
+        "| page | HTML bytes | within 8 KB |",
+        "| --- | ---: | --- |",
+    ]
+    for name, page in weight["pages"].items():
+        within = "yes" if page["bytes"] <= weight["html_budget"] else "**no**"
+        lines.append(f"| `{name}` | {page['bytes']:,} | {within} |")
+    lines += [
+        f"| stylesheet (fetched once, then cached for a year) | {weight['css_bytes']:,} | "
+        f"{'yes' if weight['css_bytes'] <= weight['css_budget'] else '**no**'} (5 KB) |",
+        "",
+        f"{len(weight['over_budget'])} of {len(weight['pages'])} pages are over the HTML budget; "
+        f"the median page is {weight['median_page_bytes']:,} bytes.",
+        "",
+        f"## 2. /requests over {throughput['size']:,} requests against bare Flask",
+        "",
+        f"{throughput['clients']} concurrent clients; the same server runs a bare Flask app "
+        "answering `hello`, measured alternately in the same run. Goal: at least 50% of bare "
+        "Flask's pages per second, and p50 at most 10 ms.",
+        "",
+        "| | pages/s | p50 ms | p99 ms |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name, key in (("`/requests`", "requests_page"), ("bare Flask `hello`", "bare_flask")):
+        f = throughput[key]
+        lines.append(f"| {name} | {f['per_second']:.0f} | {f['p50_ms']:.1f} | {f['p99_ms']:.1f} |")
+    ratio_ok = throughput["ratio"] >= 0.5
+    p50_ok = throughput["requests_page"]["p50_ms"] <= 10
+    lines += [
+        "",
+        f"Ratio: {throughput['ratio']:.1%} of bare Flask (goal ≥ 50%: {verdict(ratio_ok)}); "
+        f"p50 {throughput['requests_page']['p50_ms']:.1f} ms (goal ≤ 10 ms: {verdict(p50_ok)}).",
+        "",
+        f"## 3. {search['size']:,} requests: filtered browsing and full-text search",
+        "",
+        f"{search['clients']} client at a time, so a figure is how long a page takes rather than "
+        "queueing. Baseline: the unfiltered first page on the same database. Goal: p50 at most "
+        "20 ms.",
+        "",
+        "| | p50 ms | p99 ms | goal |",
+        "| --- | ---: | ---: | --- |",
+    ]
+    for kind, f in search["kinds"].items():
+        goal = "baseline" if "baseline" in kind else verdict(f["p50_ms"] <= 20)
+        lines.append(f"| {kind} | {f['p50_ms']:.1f} | {f['p99_ms']:.1f} | {goal} |")
+    lines += [
+        "",
+        "## 4. Browsing during a flood of wrong-password sign-ins",
+        "",
+        f"{flood['browsers']} clients browse while {flood['flooders']} clients send wrong "
+        "passwords for names that do not exist (each costs a full argon2 check with the "
+        "production parameters). Baseline: the same browsing at rest. Goal: p99 under the flood "
+        "at most 3× the p99 at rest.",
+        "",
+        "| browsing | p50 ms | p99 ms |",
+        "| --- | ---: | ---: |",
+        f"| at rest | {rest['p50_ms']:.1f} | {rest['p99_ms']:.1f} |",
+        f"| under the flood | {flooded['p50_ms']:.1f} | {flooded['p99_ms']:.1f} |",
+        "",
+        f"p99 ratio: {flood['p99_ratio']:.1f}× (goal ≤ 3×: {verdict(flood['p99_ratio'] <= 3)}). "
+        f"Wrong sign-ins answered: {flood['sign_ins_per_second']:.1f} per second, p50 "
+        f"{flood['sign_in_p50_ms']:.0f} ms; answers by status: {flood['sign_in_statuses']}. "
+        f"Server peak memory (VmHWM): {flood['peak_memory_mib_at_rest']:.0f} MiB at rest, "
+        f"{flood['peak_memory_mib_flooded']:.0f} MiB after the flood.",
+        "",
+        "## 5. argon2 with the production parameters",
+        "",
+    ]
+    p = hashing["parameters"]
+    lines += [
+        f"argon2id, t={p['time_cost']}, m={p['memory_cost'] // 1024} MiB, p={p['parallelism']}; "
+        f"median of {hashing['runs']} runs through `app.passwords`.",
+        "",
+        "| | ms |",
+        "| --- | ---: |",
+        f"| hash (sign-up, password change) | {hashing['hash_ms']:.0f} |",
+        f"| verify (every sign-in) | {hashing['verify_ms']:.0f} |",
+        f"| baseline: one `/requests` page rendered in-process | {hashing['page_ms']:.1f} |",
+        "",
+        f"One hash costs the server as much as {hashing['pages_per_hash']:.0f} pages.",
+    ]
+    for name, output in others.items():
+        lines += ["", f"## {name}", "", "```", output.rstrip(), "```"]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure; the median is kept")
+    parser.add_argument("--seconds", type=float, default=3.0, help="length of each run")
+    parser.add_argument("--quick", action="store_true", help="small data, two runs: a smoke test")
+    a = parser.parse_args()
+    runs = 2 if a.quick else a.runs
+    small, large = (10_000, 50_000) if a.quick else (100_000, 1_000_000)
+    timing = ["--runs", str(runs), "--seconds", str(a.seconds)]
+    started = time.monotonic()
+    figures = {
+        "machine": machine(),
+        "date": datetime.datetime.now(datetime.UTC).date().isoformat(),
+    }
+    with tempfile.TemporaryDirectory(prefix="movements-bench-") as folder:
+        work = Path(folder)
+        instance = str(work / "instance")
+        figures["weight"] = module("weight", work / "weight.json")
+        sized = ["--instance", instance, "--size", str(small), *timing]
+        figures["throughput"] = module("throughput", work / "throughput.json", *sized)
+        figures["flood"] = module("flood", work / "flood.json", *sized)
+        figures["hashing"] = module(
+            "hashing", work / "hashing.json", "--instance", instance, "--runs", str(runs + 2)
+        )
+        large_sized = ["--instance", instance, "--size", str(large), *timing]
+        figures["search"] = module("search", work / "search.json", *large_sized)
+    others = {}
+    for script in [] if a.quick else OTHER_BENCHMARKS:
+        if (BENCH / script).exists():
+            command = [sys.executable, str(BENCH / script)]
+            others[f"`bench/{script}` (its own defaults)"] = run(command, OTHER_TIMEOUT_SECONDS)
+    settings = {"runs": runs, "seconds": a.seconds}
+    RESULTS.write_text(markdown(figures, others, settings))
+    minutes = (time.monotonic() - started) / 60
+    print(f"\nwrote {RESULTS.relative_to(ROOT)} in {minutes:.1f} minutes")
+
+
+if __name__ == "__main__":
+    main()
