@@ -99,7 +99,7 @@ def test_from_sign_up_to_a_rating_on_the_profile(pg_app):
 
     rating = {"stars": "5", "comment": "Clear, patient and careful."}
     assert post(activist, f"{match_url}/rate", rating).status_code == 302
-    assert post(activist, f"{match_url}/rate", {"stars": "1"}).status_code == 400
+    assert post(activist, f"{match_url}/rate", {"stars": "1"}).status_code == 409  # already rated
     assert post(provider, f"{match_url}/rate", {"stars": "4"}).status_code == 302
     assert Rating.select().count() == 2
 
