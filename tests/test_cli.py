@@ -1,24 +1,13 @@
 """`movements serve` as an operator runs it: a real waitress process on loopback."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 import zipfile
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from .serving import ROOT, running_server, wait_for
 
 
 def movements(*args, **kwargs):
@@ -33,48 +22,15 @@ def movements(*args, **kwargs):
     )
 
 
-def wait_for(url: str, seconds: float = 20.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            return urllib.request.urlopen(url, timeout=2)  # noqa: S310 -- loopback only
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.1)
-    raise AssertionError(f"{url} did not answer within {seconds} s")
-
-
 @pytest.fixture
 def server(tmp_path):
-    port = free_port()
-    instance = tmp_path / "inst"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "app.cli",
-            "serve",
-            "--no-onion",
-            "--port",
-            str(port),
-            "--instance",
-            str(instance),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        yield f"http://127.0.0.1:{port}", instance, process
-    finally:
-        if process.returncode is None:
-            process.terminate()
-            process.communicate(timeout=10)
+    with running_server(tmp_path / "inst", "--no-onion") as running:
+        yield running
 
 
 def test_serve_creates_a_private_instance_and_answers_healthz(server):
-    base, instance, _process = server
-    with wait_for(base + "/healthz") as response:
+    instance = server.instance
+    with wait_for(server.base + "/healthz") as response:
         assert response.read() == b"ok"
         assert "Server" not in response.headers
     assert (instance.stat().st_mode & 0o777) == 0o700
@@ -83,11 +39,7 @@ def test_serve_creates_a_private_instance_and_answers_healthz(server):
 
 
 def test_serve_prints_the_loopback_url(server):
-    base, _instance, process = server
-    wait_for(base + "/healthz").close()
-    process.terminate()
-    output, _ = process.communicate(timeout=10)
-    assert f"{base}/" in output
+    assert f"serving on {server.base}/" in server.stop()
 
 
 def test_serve_refuses_a_secret_key_readable_by_others(tmp_path):

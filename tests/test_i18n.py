@@ -8,7 +8,7 @@ from babel.messages.mofile import write_mo
 
 from app import create_app
 
-from .test_cli import ROOT as ROOT_DIR
+from .serving import ROOT as ROOT_DIR
 
 
 def arabic_catalog(directory):

@@ -44,12 +44,7 @@ def make_blueprint() -> Blueprint:
             if signed_in is not None:
                 sign_in(signed_in.user, signed_in.key)
                 if signed_in.new_codes:
-                    return render_template(
-                        "accounts/recovery_codes.html",
-                        codes=signed_in.new_codes,
-                        keys_were_lost=signed_in.keys_were_lost,
-                        upgraded=not signed_in.keys_were_lost,
-                    )
+                    return new_codes_page(signed_in)
                 return redirect(safe_next(request.args.get("next")))
             form.password.errors.append(_("That username and password do not match."))
         return render_template("accounts/login.html", form=form), 400 if form.errors else 200
@@ -73,12 +68,7 @@ def make_blueprint() -> Blueprint:
                 sign_out_everywhere(recovered.user)
                 sign_in(recovered.user, recovered.key)
                 if recovered.new_codes:
-                    return render_template(
-                        "accounts/recovery_codes.html",
-                        codes=recovered.new_codes,
-                        keys_were_lost=recovered.keys_were_lost,
-                        upgraded=not recovered.keys_were_lost,
-                    )
+                    return new_codes_page(recovered)
                 flash(_("Your password is changed. That recovery code cannot be used again."))
                 return redirect(url_for("accounts.account"))
         return render_template("accounts/recover.html", form=form), 400 if form.errors else 200
@@ -151,6 +141,16 @@ def make_blueprint() -> Blueprint:
         return render_template("accounts/delete.html", form=form), 400 if form.errors else 200
 
     return bp
+
+
+def new_codes_page(signed_in: rules.SignIn) -> str:
+    """Codes issued at sign-in: after a move to per-user keys, or after a forced reset."""
+    return render_template(
+        "accounts/recovery_codes.html",
+        codes=signed_in.new_codes,
+        keys_were_lost=signed_in.keys_were_lost,
+        upgraded=not signed_in.keys_were_lost,
+    )
 
 
 def profile_form(user, **kwargs) -> ProfileForm:

@@ -1,8 +1,6 @@
 """A whole journey with marked visitor data leaves no trace in logs, output or instance files."""
 
 import logging
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -10,7 +8,7 @@ from pathlib import Path
 
 from app.logs import redact
 
-from ..test_cli import ROOT, free_port, wait_for
+from ..serving import running_server
 
 MARKERS = {
     "User-Agent": "Mozilla/5.0 ua-marker-c41d",
@@ -61,28 +59,9 @@ def test_log_records_never_carry_request_data(app, client, caplog):
 
 
 def test_a_full_journey_leaves_no_trace_of_the_visitor(tmp_path):
-    port = free_port()
     instance = tmp_path / "instance"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "app.cli",
-            "serve",
-            "--no-onion",
-            "--port",
-            str(port),
-            "--instance",
-            str(instance),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/healthz").close()
+    with running_server(instance, "--no-onion") as server:
+        base = server.base
         password = "correct horse battery"
         activist, provider = Visitor(base), Visitor(base)
         signup = {"password": password, "confirm": password, "risk_read": "y", "declaration": "y"}
@@ -111,9 +90,7 @@ def test_a_full_journey_leaves_no_trace_of_the_visitor(tmp_path):
         provider.open_text(request_path + "/offer", {"message": "I can advise the family."})
         provider.open_text(f"/no-such-page?x={QUERY_MARKER}")
         activist.open_text("/login", {"username": "noor", "password": "wrong password"})
-    finally:
-        server.terminate()
-        output, _ = server.communicate(timeout=20)
+    output = server.stop()
     everything = output.encode() + b"".join(
         p.read_bytes() for p in Path(instance).rglob("*") if p.is_file()
     )

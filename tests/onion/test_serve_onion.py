@@ -2,42 +2,20 @@
 
 import re
 import subprocess
-import sys
 import time
 
 import pytest
 
-from ..test_cli import ROOT, free_port, wait_for
+from ..serving import running_server
 
 ADDRESS_LINE = re.compile(r"onion: http://([a-z2-7]{56})\.onion/")
 
 
-def serve_once(instance, *extra, seconds=30.0) -> str:
+def serve_once(instance, **options) -> str:
     """Start the server, wait for it to answer, stop it with SIGTERM; return what it printed."""
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "app.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--instance",
-            str(instance),
-            *extra,
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/healthz", seconds).close()
-    finally:
-        process.terminate()
-        output, _ = process.communicate(timeout=60)
-    return output
+    with running_server(instance, ready=30.0, **options) as server:
+        pass
+    return server.output
 
 
 @pytest.mark.tor
@@ -65,29 +43,6 @@ def test_serve_stops_its_tor_on_sigterm(tor_cmd, short_tmp):
 def test_without_tor_it_says_how_to_install_it_and_serves_loopback(tmp_path):
     missing = tmp_path / "bin"
     missing.mkdir()
-    instance = tmp_path / "instance"
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "app.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--instance",
-            str(instance),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={"PATH": str(missing), "HOME": str(tmp_path)},
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/healthz").close()
-    finally:
-        process.terminate()
-        output, _ = process.communicate(timeout=30)
+    output = serve_once(tmp_path / "instance", env={"PATH": str(missing), "HOME": str(tmp_path)})
     assert "apt-get install tor" in output
-    assert f"serving on http://127.0.0.1:{port}/" in output
+    assert re.search(r"serving on http://127\.0\.0\.1:\d+/", output)
