@@ -63,19 +63,10 @@ def test_existing_instance_is_upgraded_in_place(tmp_path):
     assert again.returncode == 0, again.stderr
 
 
-def test_wheel_ships_templates_stylesheet_and_data(tmp_path):
+def test_the_installed_wheel_runs_without_the_source_tree(tmp_path):
+    """`pip install .` (not only editable) gives a working command with every piece inside."""
     built = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "-q",
-            "-w",
-            str(tmp_path),
-            str(ROOT),
-        ],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
         capture_output=True,
         text=True,
         timeout=300,
@@ -89,13 +80,46 @@ def test_wheel_ships_templates_stylesheet_and_data(tmp_path):
         "templates/matches/show.html",
         "app/static/style.css",
         "app/data/countries.json",
+        "app/accounts/views.py",
+        "app/staff/views.py",
         "crypto/keyring.py",
         "onion/address.py",
     ]:
         assert expected in names
-    entry_points = (
-        zipfile.ZipFile(wheel)
-        .read(next(n for n in names if n.endswith("entry_points.txt")))
-        .decode()
+    target = tmp_path / "site"
+    installed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
-    assert "movements = app.cli:main" in entry_points
+    assert installed.returncode == 0, installed.stderr
+    assert "app.cli" in (target / "bin" / "movements").read_text()
+    instance = tmp_path / "instance"
+    script = (
+        "import sys, app; from app.cli import main; "
+        "assert app.__file__.startswith(sys.argv[1]), app.__file__; "
+        "sys.exit(main(['init-db', '--instance', sys.argv[2]]))"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script, str(target), str(instance)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(target)},
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert (instance / "movements.sqlite3").exists()
