@@ -41,7 +41,7 @@ COLUMNS = (
 SEARCH_COLUMNS = (RequestText.rowid, RequestText.title, RequestText.description)
 SEED = 7
 
-VOCABULARY = (
+TOPICAL = (
     "legal advice lawyer detained detention journalist journalists press report prison court "
     "asylum refugee visa border family families mother students student protest protesters "
     "union workers strike teachers women rights defenders network training security digital "
@@ -53,7 +53,35 @@ VOCABULARY = (
     "محامٍ معتقلين صحفي سجن محكمة عائلة طلاب حقوق لجوء تدريب أمن "
     "юрист задержание журналист тюрьма суд семья студенты права убежище "
 )
-WORDS = VOCABULARY.split()
+VOCABULARY_SIZE = 20_000
+FIRST_TOPICAL_RANK, TOPICAL_SPACING = 30, 25
+SYLLABLES = [consonant + vowel for consonant in "kmnstrvdbgfz" for vowel in "aeiou"]
+
+
+def _vocabulary() -> tuple[list[str], list[float]]:
+    """Words with Zipf's frequencies (the r-th most common word 1/r as often as the first).
+
+    Topical words sit at ranks from 30 to about 2,700, among made-up words, so a search for
+    one of them matches from a few percent of requests down to a fraction of a percent, as in
+    real text, rather than nearly every request as a small vocabulary would.
+    """
+    rng = random.Random(SEED)
+    words, seen = [], set()
+    while len(words) < VOCABULARY_SIZE:
+        word = "".join(rng.choices(SYLLABLES, k=rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    for number, word in enumerate(TOPICAL.split()):
+        words[FIRST_TOPICAL_RANK + number * TOPICAL_SPACING] = word
+    cumulative, total = [], 0.0
+    for rank in range(1, len(words) + 1):
+        total += 1 / rank
+        cumulative.append(total)
+    return words, cumulative
+
+
+WORDS, CUMULATIVE_WEIGHTS = _vocabulary()
 STATUSES = [("open", 70), ("matched", 15), ("completed", 10), ("withdrawn", 5)]
 VISIBILITIES = [("everyone", 80), ("signed_in", 15), ("stars", 5)]
 
@@ -63,7 +91,7 @@ def _weighted(rng: random.Random, choices: list[tuple[str, int]]) -> str:
 
 
 def _text(rng: random.Random, low: int, high: int) -> str:
-    return " ".join(rng.choices(WORDS, k=rng.randint(low, high)))
+    return " ".join(rng.choices(WORDS, cum_weights=CUMULATIVE_WEIGHTS, k=rng.randint(low, high)))
 
 
 def _authors() -> list[int]:

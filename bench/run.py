@@ -93,6 +93,8 @@ def markdown(figures: dict, others: dict[str, str], settings: dict) -> str:
         "",
         f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory']} memory",
         f"- System: {m['system']}; Python {m['python']}; SQLite {m['sqlite']}",
+        f"- Load average over the last minute: {figures['load_before']:.2f} when the run began, "
+        f"{figures['load_after']:.2f} when it ended (other work on these cores adds noise)",
         "- Server: `app.server.serve` (waitress, 8 threads) in its own process; clients are "
         "separate processes with keep-alive connections, all on 127.0.0.1 and on the same cores",
         "",
@@ -201,6 +203,7 @@ def main() -> None:
     figures = {
         "machine": machine(),
         "date": datetime.datetime.now(datetime.UTC).date().isoformat(),
+        "load_before": os.getloadavg()[0],
     }
     with tempfile.TemporaryDirectory(prefix="movements-bench-") as folder:
         work = Path(folder)
@@ -219,6 +222,7 @@ def main() -> None:
         if (BENCH / script).exists():
             command = [sys.executable, str(BENCH / script)]
             others[f"`bench/{script}` (its own defaults)"] = run(command, OTHER_TIMEOUT_SECONDS)
+    figures["load_after"] = os.getloadavg()[0]
     settings = {"runs": runs, "seconds": a.seconds}
     RESULTS.write_text(markdown(figures, others, settings))
     minutes = (time.monotonic() - started) / 60

@@ -16,8 +16,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
-from .conftest import VIEWPORTS
-
+VIEWPORTS = {"desktop": (1280, 900), "phone": (360, 740)}
 PAGE_LOAD_SECONDS = 20
 MIN_TARGET_PX = 24  # WCAG 2.5.8: targets at least 24 by 24 CSS pixels
 CONTROLS = "button, input:not([type=hidden]), select, textarea, a:not(.skip)"
@@ -169,7 +168,7 @@ class Person:
         where = f"{self.name} at {self.driver.current_url.removeprefix(self.base_url)}"
         self.problems += [f"{where}: {p}" for p in self._fetch_problems()]
         if self.viewport == "phone":
-            self.problems += [f"{where}: {p}" for p in self._layout_problems()]
+            self.problems += [f"{where}: {p}" for p in self.layout_problems()]
 
     def _fetch_problems(self) -> list[str]:
         """What went over the network besides the page itself, once the stylesheet is cached."""
@@ -193,7 +192,7 @@ class Person:
                 problems.append(f"a second request for this page: {kind} {url}")
         return problems
 
-    def _layout_problems(self) -> list[str]:
+    def layout_problems(self) -> list[str]:
         """On a phone: nothing wider than the screen, every control on it, every button tappable."""
         width = VIEWPORTS[self.viewport][0]
         content = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]

@@ -9,8 +9,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from .conftest import VIEWPORTS
-from .person import Person
+from .person import VIEWPORTS, Person
 
 pytestmark = pytest.mark.browser
 
@@ -71,6 +70,16 @@ def test_javascript_is_really_off(chromium):
     driver.get(SCRIPT_PROBE)
     assert driver.title == "before"
     assert driver.find_element(By.ID, "off").is_displayed()
+
+
+def test_the_phone_check_notices_a_page_wider_than_the_screen(chromium, artifacts):
+    probe = Person(chromium("phone"), "", "phone", artifacts, "probe")
+    probe.driver.get(
+        "data:text/html,<meta name=viewport content='width=device-width'>"
+        "<p style='width:500px'>wide</p><button style='width:10px;height:10px'></button>"
+    )
+    problems = " ".join(probe.layout_problems())
+    assert "scrolls sideways" in problems and "too small to tap" in problems
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
