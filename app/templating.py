@@ -20,6 +20,9 @@ def init_app(app: Flask) -> None:
         return url_for("static", filename=filename, v=_fingerprint(app.static_folder, filename))
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    # pages travel over slow Tor circuits: no blank lines left behind by template tags
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(
         asset_url=asset_url,
         unpack=taxonomy.unpack,

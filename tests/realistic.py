@@ -199,7 +199,7 @@ def build(app: Flask) -> Site:
     ok(
         post(
             provider,
-            "/account",
+            "/account/profile",
             {
                 "bio": OFFER_MESSAGE,
                 "skills": ["legal", "asylum", "policy"],
@@ -364,7 +364,7 @@ def form_error_pages(site: Site) -> list[Page]:
         (provider, f"/requests/{site.request_ids[4]}/offer", {"message": ""}),
         (activist, f"/matches/{match}/messages", {"text": ""}),
         (activist, f"/matches/{match}/cancel", {"reason": ""}),
-        (activist, "/account", {"bio": "b" * 2001, "skills": ["nope"]}),
+        (activist, "/account/profile", {"bio": "b" * 2001, "skills": ["nope"]}),
         (activist, "/account/contacts", {"kind": "pigeon", "value": "v" * 201}),
         (activist, "/account/password", {"current": "", "password": "a", "confirm": "b"}),
         (provider, f"/matches/{done}/rate", {"stars": "9"}),

@@ -202,13 +202,13 @@ def test_profile_saves_skills_and_languages(client, provider):
         "skills": ["legal", "asylum"],
         "languages": ["ar", "de"],
     }
-    assert post(client, "/account", data).status_code == 302
+    assert post(client, "/account/profile", data).status_code == 302
     page = client.get("/users/lawyer_anna").get_data(as_text=True)
     assert "Asylum lawyer in Berlin." in page and "Asylum and immigration" in page
 
 
 def test_profile_with_unknown_skill_changes_nothing(client, provider):
     sign_in(client, provider)
-    response = post(client, "/account", {"bio": "x", "skills": ["hacking"]})
+    response = post(client, "/account/profile", {"bio": "x", "skills": ["hacking"]})
     assert response.status_code == 400
     assert User.get_by_id(provider.id).bio == ""

@@ -1,22 +1,26 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
 from ..eligibility import eligible_countries
 from ..forms import CheckboxListField, MaxItems, options
 from ..passwords import PASSWORD_MAX, PASSWORD_MIN
-from ..taxonomy import CONTACT_KINDS, SKILLS, countries, languages
+from ..taxonomy import CONTACT_KINDS, SKILLS, languages
 
 password_length = Length(
     min=PASSWORD_MIN,
     max=PASSWORD_MAX,
     message=_l("A password has %(min)d to %(max)d characters.", min=PASSWORD_MIN, max=PASSWORD_MAX),
 )
-
-
-def country_choices(blank_label):
-    return options({"": blank_label, **countries()})
 
 
 class SignupForm(FlaskForm):
@@ -103,13 +107,13 @@ class ProfileForm(FlaskForm):
         description=_l("Public. Share only what you are comfortable with."),
     )
     skills = CheckboxListField(_l("Skills"), choices=options(SKILLS), validators=[MaxItems(12)])
-    languages = CheckboxListField(_l("Languages"), choices=[], validators=[MaxItems(20)])
+    languages = SelectMultipleField(_l("Languages"), choices=[], validators=[MaxItems(20)])
     country = SelectField(_l("Country you work on"), choices=[], validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.languages.choices = options(languages())
-        self.country.choices = country_choices(_l("None"))
+        self.country.choices = options({"": _l("None"), **eligible_countries()})
 
 
 class ContactForm(FlaskForm):

@@ -73,9 +73,14 @@ def make_blueprint() -> Blueprint:
                 return redirect(url_for("accounts.account"))
         return render_template("accounts/recover.html", form=form), 400 if form.errors else 200
 
-    @bp.route("/account", methods=["GET", "POST"])
+    @bp.get("/account")
     @login_required
     def account():
+        return account_page()
+
+    @bp.route("/account/profile", methods=["GET", "POST"])
+    @login_required
+    def profile():
         user = g.user
         form = profile_form(user)
         if form.validate_on_submit():
@@ -88,7 +93,7 @@ def make_blueprint() -> Blueprint:
             )
             flash(_("Your profile is saved."))
             return redirect(url_for("accounts.account"))
-        return account_page(form=form), 400 if form.errors else 200
+        return render_template("accounts/profile.html", form=form), 400 if form.errors else 200
 
     @bp.post("/account/contacts")
     @login_required
@@ -167,7 +172,6 @@ def account_page(**forms) -> str:
     """The account page, with whichever of its forms was just submitted showing its errors."""
     user = g.user
     page = {
-        "form": profile_form(user, formdata=None),
         "contact_form": ContactForm(formdata=None),
         "password_form": PasswordForm(formdata=None),
         **forms,

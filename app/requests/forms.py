@@ -1,10 +1,18 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..eligibility import eligible_countries
 from ..forms import CheckboxListField, MaxItems, options
-from ..taxonomy import REQUEST_STATUSES, SKILLS, URGENCIES, VISIBILITIES, countries, languages
+from ..taxonomy import REQUEST_STATUSES, SKILLS, URGENCIES, VISIBILITIES, languages
 from .rules import RequestFields
 
 EXPIRY_CHOICES = {7: _l("1 week"), 30: _l("1 month"), 90: _l("3 months"), 180: _l("6 months")}
@@ -25,7 +33,7 @@ class RequestForm(FlaskForm):
         validators=[DataRequired(message=_l("Choose at least one.")), MaxItems(6)],
     )
     country = SelectField(_l("Country of focus"), validators=[DataRequired()])
-    languages = CheckboxListField(
+    languages = SelectMultipleField(
         _l("Languages you can use"),
         validators=[DataRequired(message=_l("Choose at least one.")), MaxItems(10)],
     )
@@ -47,7 +55,8 @@ class RequestForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = options({"": _l("Choose a country"), **countries()})
+        # a request must be about an eligible country, so only those are offered
+        self.country.choices = options({"": _l("Choose a country"), **eligible_countries()})
         self.languages.choices = options(languages())
 
     def fields(self) -> RequestFields:
@@ -87,6 +96,6 @@ class BrowseForm(FlaskForm):
         super().__init__(*args, **kwargs)
         anything = {"": _l("Any")}
         self.skill.choices = options({**anything, **SKILLS})
-        self.country.choices = options({**anything, **countries()})
+        self.country.choices = options({**anything, **eligible_countries()})
         self.language.choices = options({**anything, **languages()})
         self.urgency.choices = options({**anything, **URGENCIES})

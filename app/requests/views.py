@@ -42,6 +42,13 @@ def make_blueprint() -> Blueprint:
             "requests/browse.html", form=form, results=results, more=more, page=filters.page
         )
 
+    @bp.get("/requests/filters")
+    def filters():
+        """Every filter on a page of its own, so the list of results stays small."""
+        form = BrowseForm(request.args)
+        status = 200 if form.validate() else 400
+        return render_template("requests/filters.html", form=form), status
+
     @bp.route("/requests/new", methods=["GET", "POST"])
     @login_required
     def new():
