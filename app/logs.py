@@ -22,6 +22,7 @@ QUIET_LOGGERS = ("waitress", "waitress.queue", "werkzeug", "stem", "peewee")
 
 
 def _request_values() -> list[str]:
+    """What this request carries about the visitor, read only to scrub it out of the record."""
     if not has_request_context():
         return []
     values = [value for _name, value in request.headers.items()]
