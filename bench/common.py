@@ -6,6 +6,7 @@ Everything listens and connects on 127.0.0.1 only, and every loop is bounded by 
 and a request count.
 """
 
+import argparse
 import http.client
 import json
 import multiprocessing
@@ -191,3 +192,18 @@ class _Pending:
 def write_json(path: str | None, data: dict) -> None:
     if path:
         Path(path).write_text(json.dumps(data, indent=2))
+
+
+def sized_benchmark_main(doc: str, measure, report, *, size: int, clients: int) -> None:
+    """The command line of a benchmark that fills a database, loads it and reports."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--instance", required=True, type=Path)
+    parser.add_argument("--size", type=int, default=size)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--clients", type=int, default=clients)
+    parser.add_argument("--json")
+    a = parser.parse_args()
+    result = measure(a.instance, a.size, a.runs, a.seconds, a.clients)
+    report(result)
+    write_json(a.json, result)

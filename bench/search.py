@@ -8,11 +8,10 @@ spent queueing behind other clients. The baseline is the unfiltered first page o
 on the same database. Goal: p50 at most 20 ms for filtered browsing and for search.
 """
 
-import argparse
 from collections import Counter
 from pathlib import Path
 
-from .common import Clients, Server, median, write_json
+from .common import Clients, Server, median, sized_benchmark_main
 from .data import fill
 from .throughput import WARM_UP_SECONDS
 
@@ -75,17 +74,7 @@ def report(result: dict) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--instance", required=True, type=Path)
-    parser.add_argument("--size", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--seconds", type=float, default=3.0)
-    parser.add_argument("--clients", type=int, default=1)
-    parser.add_argument("--json")
-    a = parser.parse_args()
-    result = measure(a.instance, a.size, a.runs, a.seconds, a.clients)
-    report(result)
-    write_json(a.json, result)
+    sized_benchmark_main(__doc__, measure, report, size=1_000_000, clients=1)
 
 
 if __name__ == "__main__":

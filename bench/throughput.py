@@ -8,11 +8,10 @@ each measured with the same concurrent keep-alive clients, alternately, in the s
 Goals: at least 50% of bare Flask's pages per second, and p50 at most 10 ms.
 """
 
-import argparse
 from collections import Counter
 from pathlib import Path
 
-from .common import Clients, Server, median, write_json
+from .common import Clients, Server, median, sized_benchmark_main
 from .data import fill
 
 WARM_UP_SECONDS = 1.0
@@ -65,17 +64,7 @@ def report(result: dict) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--instance", required=True, type=Path)
-    parser.add_argument("--size", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--seconds", type=float, default=3.0)
-    parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--json")
-    a = parser.parse_args()
-    result = measure(a.instance, a.size, a.runs, a.seconds, a.clients)
-    report(result)
-    write_json(a.json, result)
+    sized_benchmark_main(__doc__, measure, report, size=100_000, clients=4)
 
 
 if __name__ == "__main__":

@@ -90,6 +90,20 @@ def stranger(app):
     return make_user("stranger", "provider")
 
 
+# the request form as a browser posts it
+REQUEST_FORM = {
+    "title": "Lawyer for three detained journalists",
+    "description": "Three journalists were detained last week and need a lawyer's advice.",
+    "skills": ["legal"],
+    "country": "IR",
+    "languages": ["fa"],
+    "urgency": "urgent",
+    "visibility": "everyone",
+    "min_stars": "0",
+    "expires_in_days": "30",
+}
+
+
 def request_fields(**changes):
     fields = {
         "title": "Legal advice for detained journalists",

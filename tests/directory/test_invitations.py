@@ -11,7 +11,7 @@ from app.reports.blocks import block
 from app.requests.rules import create_request, withdraw_request
 from app.rules import NotFound, RuleViolation
 
-from ..conftest import as_user, key_of, make_user, post, request_fields
+from ..conftest import REQUEST_FORM, as_user, key_of, make_user, post, request_fields
 from ..pages import problems_in
 from .conftest import standing_offer_fields
 
@@ -29,18 +29,6 @@ LAWYERS_OFFER = {
     "capacity": "2",
 }
 
-JOURNALISTS_REQUEST = {
-    "title": "Lawyer for three detained journalists",
-    "description": "Three journalists were detained last week and need a lawyer's advice.",
-    "skills": ["legal"],
-    "country": "IR",
-    "languages": ["fa"],
-    "urgency": "urgent",
-    "visibility": "everyone",
-    "min_stars": "0",
-    "expires_in_days": "30",
-}
-
 
 def form_for(help_request, note: str = "Your asylum work looks like what we need.") -> dict:
     return {"request_id": help_request.public_id, "note": note}
@@ -51,7 +39,7 @@ def test_activist_finds_invites_and_matches_a_provider(app, activist, provider):
     anna = as_user(app, provider)
     assert post(anna, "/providers/me/offers/new", LAWYERS_OFFER).status_code == 302
     leila = as_user(app, activist)
-    assert post(leila, "/requests/new", JOURNALISTS_REQUEST).status_code == 302
+    assert post(leila, "/requests/new", REQUEST_FORM).status_code == 302
     help_request = HelpRequest.get()
 
     found = leila.get("/providers?skill=legal&language=fa").get_data(as_text=True)

@@ -13,22 +13,11 @@ import pytest
 from app.db import database
 from app.models import HelpRequest, Match, Offer, User
 from app.schema import SchemaVersion
-from tests.conftest import post, sign_in
+from tests.conftest import REQUEST_FORM, post, sign_in
 from tests.realistic import location_id, signup
 
 pytestmark = pytest.mark.postgres
 
-REQUEST_FORM = {
-    "title": "Lawyer for three detained journalists",
-    "description": "Three journalists were detained last week and need a lawyer's advice.",
-    "skills": ["legal"],
-    "country": "IR",
-    "languages": ["fa"],
-    "urgency": "urgent",
-    "visibility": "everyone",
-    "min_stars": "0",
-    "expires_in_days": "30",
-}
 OFFER = {"message": "I am a lawyer and can advise this week."}
 REFUSE_NOTIFICATIONS = """
 CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
