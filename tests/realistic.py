@@ -117,6 +117,9 @@ TEST_CONFIG = {"TESTING": True, "REQUESTS_PER_DAY": 100, "SIGNUPS_PER_MINUTE": 1
 SIGNED_IN_SEEDS = ["/account", "/matches", "/notifications"]
 PUBLIC_SEEDS = ["/", "/signup", "/login", "/recover", "/requests", "/trust", "/no-such-page"]
 PER_ENDPOINT = 3
+# what the request form's second step carries from its first, as a browser sends it
+CARRIED = {"country": "IR", "languages": ["fa", "en"]}
+CARRIED_QUERY = "country=IR&languages=fa&languages=en"
 CRAWL_LIMIT = 150
 
 HREF = re.compile(r'href="(/[^"]*)"')
@@ -200,13 +203,10 @@ def build(app: Flask) -> Site:
         post(
             provider,
             "/account/profile",
-            {
-                "bio": OFFER_MESSAGE,
-                "skills": ["legal", "asylum", "policy"],
-                "languages": ["en", "fa", "ar"],
-            },
+            {"bio": OFFER_MESSAGE, "skills": ["legal", "asylum", "policy"]},
         )
     )
+    ok(post(provider, "/account/languages", {"languages": ["en", "fa", "ar"]}))
     for client, value in ((activist, "leila.42 on Signal"), (provider, "+44 7700 900123")):
         ok(post(client, "/account/contacts", {"kind": "signal", "value": value}))
 
@@ -317,7 +317,7 @@ def crawl(site: Site, visitor: str) -> list[Page]:
     client = site.visitors[visitor]
     extra = {
         "anonymous": [],
-        "activist": ["/requests/new"],
+        "activist": ["/requests/new", f"/requests/new?{CARRIED_QUERY}"],
         "provider": [f"/requests/{site.request_ids[3]}/offer"],
         "stranger": [f"/requests/{site.request_ids[0]}/offer"],
         "staff": ["/staff", "/staff/users?name=leila_tehran", "/staff/reports", "/staff/log"],
@@ -360,11 +360,12 @@ def form_error_pages(site: Site) -> list[Page]:
         (anonymous, "/signup", {"username": "x", "password": "short", "confirm": "other"}),
         (anonymous, "/login", {"username": "leila_tehran", "password": "wrong password"}),
         (anonymous, "/recover", {"username": "", "code": "", "password": "a", "confirm": "b"}),
-        (activist, "/requests/new", {"title": "x", "description": "", "skills": ["nope"]}),
+        (activist, "/requests/new", {**CARRIED, "title": "x", "description": "", "skills": ["x"]}),
         (provider, f"/requests/{site.request_ids[4]}/offer", {"message": ""}),
         (activist, f"/matches/{match}/messages", {"text": ""}),
         (activist, f"/matches/{match}/cancel", {"reason": ""}),
         (activist, "/account/profile", {"bio": "b" * 2001, "skills": ["nope"]}),
+        (activist, "/account/languages", {"languages": ["xx"], "country": "ZZ"}),
         (activist, "/account/contacts", {"kind": "pigeon", "value": "v" * 201}),
         (activist, "/account/password", {"current": "", "password": "a", "confirm": "b"}),
         (provider, f"/matches/{done}/rate", {"stars": "9"}),
@@ -374,6 +375,9 @@ def form_error_pages(site: Site) -> list[Page]:
         response = post(client, url, data)
         visitor = next(k for k, c in site.visitors.items() if c is client)
         pages.append(_page(app, visitor, url, response, method="POST"))
+    # the request form's first step is sent by GET; a country not on its list is an error
+    url = "/requests/new?country=ZZ&languages=fa"
+    pages.append(_page(app, "activist", url, activist.get(url)))
     return pages
 
 

@@ -195,16 +195,57 @@ def test_register_refuses_an_unknown_role(app):
         accounts.register("someone", PASSWORD, "staff", "")
 
 
-def test_profile_saves_skills_and_languages(client, provider):
+def test_profile_saves_about_and_skills(client, provider):
     sign_in(client, provider)
-    data = {
-        "bio": "Asylum lawyer in Berlin.",
-        "skills": ["legal", "asylum"],
-        "languages": ["ar", "de"],
-    }
+    data = {"bio": "Asylum lawyer in Berlin.", "skills": ["legal", "asylum"]}
     assert post(client, "/account/profile", data).status_code == 302
     page = client.get("/users/lawyer_anna").get_data(as_text=True)
     assert "Asylum lawyer in Berlin." in page and "Asylum and immigration" in page
+
+
+def test_languages_are_saved_on_their_own_page_and_shown_on_the_profile(client, provider):
+    sign_in(client, provider)
+    assert post(client, "/account/languages", {"languages": ["ar", "de"]}).status_code == 302
+    assert User.get_by_id(provider.id).languages == ",ar,de,"
+    for page in ("/users/lawyer_anna", "/account/profile"):
+        text = client.get(page).get_data(as_text=True)
+        assert "German" in text and "Arabic" in text
+
+
+def test_saving_the_profile_keeps_the_languages(client, provider):
+    sign_in(client, provider)
+    post(client, "/account/languages", {"languages": ["ar"]})
+    assert post(client, "/account/profile", {"bio": "New words"}).status_code == 302
+    assert User.get_by_id(provider.id).languages == ",ar,"
+
+
+def test_activist_changes_the_country_they_work_on(client, activist):
+    sign_in(client, activist)
+    data = {"languages": ["fa"], "country": "BY"}
+    assert post(client, "/account/languages", data).status_code == 302
+    assert User.get_by_id(activist.id).country == "BY"
+
+
+def test_provider_cannot_give_themselves_a_country(client, provider):
+    sign_in(client, provider)
+    post(client, "/account/languages", {"languages": ["ar"], "country": "BY"})
+    assert User.get_by_id(provider.id).country == ""
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"languages": ["klingon"]},
+        {"languages": ["fa"], "country": "US"},
+        {"languages": ["fa"] * 21},
+        {"languages": ["x" * 5000]},
+    ],
+)
+def test_languages_page_refuses_what_is_not_on_its_lists(client, activist, data):
+    sign_in(client, activist)
+    assert post(client, "/account/languages", data).status_code == 400
+    unchanged = User.get_by_id(activist.id)
+    assert (unchanged.languages, unchanged.country) == (",", "IR")
 
 
 def test_profile_with_unknown_skill_changes_nothing(client, provider):

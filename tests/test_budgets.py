@@ -39,16 +39,6 @@ FETCHING_ATTRIBUTES = {
 }
 ELSEWHERE = ("http:", "https:", "//", "ftp:", "javascript:")
 
-# Pages over the 8 KB budget, by endpoint, each with the reason; the test below fails as soon
-# as one of them fits, so the list can only shrink. These three forms offer every eligible
-# country (about 60 options, 2.2 KB) and every language (67 options, 2.4 KB) and come to
-# 9.4-10 KB; fitting them needs a lighter way to choose a language and a country.
-OVER_BUDGET_TODAY = {
-    "requests.new": "every eligible country and every language to choose from",
-    "requests.edit": "the same form as requests.new",
-    "accounts.profile": "every language and every eligible country to choose from",
-}
-
 # Confirmation pages that exist only in states tests/realistic.py does not build yet: a
 # limited, removed or vouched-for account, staff evidence, a judgement to withdraw.
 NEEDS_MORE_STATE = {
@@ -94,24 +84,23 @@ def all_pages_of(site, visitor):
 
 
 @pytest.mark.parametrize("visitor", VISITOR_KINDS)
-def test_every_page_but_the_known_heavy_forms_is_at_most_8_kb_of_html(site, visitor):
+def test_every_page_is_at_most_8_kb_of_html(site, visitor):
     over = [
         f"{page}: {len(page.body)} bytes"
         for page in all_pages_of(site, visitor)
-        if len(page.body) > HTML_BUDGET and page.endpoint not in OVER_BUDGET_TODAY
+        if len(page.body) > HTML_BUDGET
     ]
     assert over == []
 
 
-def test_the_list_of_pages_over_budget_is_exactly_the_pages_over_budget(site):
-    """Fix a heavy page and this fails until it leaves OVER_BUDGET_TODAY: the list only shrinks."""
-    heavy = {
-        page.endpoint
-        for visitor in VISITOR_KINDS
-        for page in all_pages_of(site, visitor)
-        if len(page.body) > HTML_BUDGET
+def test_the_request_form_is_measured_at_both_its_steps(site):
+    """The long lists moved to the first step; both steps must be among the measured pages."""
+    steps = {
+        "Step 1 of 2" in page.html and "Step 2 of 2" not in page.html
+        for page in all_pages_of(site, "activist")
+        if page.endpoint == "requests.new"
     }
-    assert sorted(heavy) == sorted(OVER_BUDGET_TODAY)
+    assert steps == {True, False}
 
 
 def test_the_stylesheet_is_at_most_5_kb(site):

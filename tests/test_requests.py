@@ -81,6 +81,91 @@ def test_anonymous_visitor_is_sent_to_log_in_before_posting(client):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
+def selected_values(page: str, name: str) -> list[str]:
+    """The values a browser would send for this select, as the page preselects them."""
+    select = re.search(rf'<select[^>]*name="{name}".*?</select>', page, re.S).group(0)
+    return re.findall(r'<option selected value="([^"]*)"', select)
+
+
+def hidden_values(page: str, name: str) -> list[str]:
+    return re.findall(rf'<input type="hidden" name="{name}" value="([^"]*)">', page)
+
+
+def test_a_new_request_starts_with_country_and_languages_from_the_profile(app, activist):
+    client = as_user(app, activist)
+    post(client, "/account/languages", {"languages": ["fa", "en"], "country": "IR"})
+    page = client.get("/requests/new").get_data(as_text=True)
+    assert "Step 1 of 2" in page and 'method="get"' in page
+    assert selected_values(page, "country") == ["IR"]
+    assert sorted(selected_values(page, "languages")) == ["en", "fa"]
+
+
+def test_the_first_step_carries_its_choices_to_the_second(app, activist):
+    client = as_user(app, activist)
+    response = client.get("/requests/new?country=BY&languages=ru&languages=be")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Step 2 of 2" in page
+    assert "Belarus" in page and "Russian" in page and "Belarusian" in page
+    assert hidden_values(page, "country") == ["BY"]
+    assert hidden_values(page, "languages") == ["ru", "be"]
+    # the long lists are asked on the first step only
+    assert re.search(r'<select[^>]*name="(country|languages)"', page) is None
+    change = re.search(r'<a href="([^"]*step=where[^"]*)"', page).group(1)
+    again = client.get(change.replace("&amp;", "&")).get_data(as_text=True)
+    assert "Step 1 of 2" in again and selected_values(again, "country") == ["BY"]
+    assert sorted(selected_values(again, "languages")) == ["be", "ru"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "country=US&languages=en",  # a free country is not eligible
+        "country=BY",  # no language
+        "country=&languages=ru",
+        "country=BY&languages=klingon",
+        "country=" + "B" * 5000 + "&languages=ru",
+        "languages=ru" + "&languages=be" * 10,  # more than ten
+    ],
+)
+def test_a_first_step_not_on_its_lists_is_shown_again_with_its_error(app, activist, query):
+    response = as_user(app, activist).get(f"/requests/new?{query}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Step 1 of 2" in page and 'class="error"' in page
+
+
+def test_a_second_step_that_lost_its_country_asks_for_it_there(app, activist):
+    client = as_user(app, activist)
+    response = post(client, "/requests/new", {**NEW_REQUEST, "country": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Step 2 of 2" in page
+    assert 'id="country-error"' in page and selected_values(page, "country") == [""]
+    assert "Training on secure messaging for a union" in page  # nothing typed is lost
+    assert HelpRequest.select().count() == 0
+
+
+def test_editing_starts_at_the_second_step_with_the_request_country(app, activist, help_request):
+    client = as_user(app, activist)
+    page = client.get(f"/requests/{help_request.public_id}/edit").get_data(as_text=True)
+    assert "Step 2 of 2" in page
+    assert hidden_values(page, "country") == [help_request.country]
+
+
+def test_author_moves_a_request_to_another_country_through_the_first_step(
+    app, activist, help_request
+):
+    client = as_user(app, activist)
+    url = f"/requests/{help_request.public_id}/edit"
+    first = client.get(f"{url}?step=where&country=IR&languages=fa").get_data(as_text=True)
+    assert "Step 1 of 2" in first and f'action="{url}"' in first
+    second = client.get(f"{url}?country=BY&languages=ru").get_data(as_text=True)
+    assert hidden_values(second, "country") == ["BY"]
+    data = {**NEW_REQUEST, "country": "BY", "languages": ["ru"]}
+    assert post(client, url, data).status_code == 302
+    moved = HelpRequest.get_by_id(help_request.id)
+    assert (moved.country, moved.languages) == ("BY", ",ru,")
+
+
 def test_author_edits_the_request(app, activist, help_request):
     client = as_user(app, activist)
     url = f"/requests/{help_request.public_id}/edit"

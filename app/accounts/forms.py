@@ -107,7 +107,18 @@ class ProfileForm(FlaskForm):
         description=_l("Public. Share only what you are comfortable with."),
     )
     skills = CheckboxListField(_l("Skills"), choices=options(SKILLS), validators=[MaxItems(12)])
-    languages = SelectMultipleField(_l("Languages"), choices=[], validators=[MaxItems(20)])
+
+
+class LanguagesForm(FlaskForm):
+    """Languages and country, on a page of their own: their long lists would make the
+    profile page too heavy for a slow circuit."""
+
+    languages = SelectMultipleField(
+        _l("Languages"),
+        choices=[],
+        validators=[MaxItems(20)],
+        description=_l("To choose several, hold Ctrl (or Cmd on a Mac) as you click."),
+    )
     country = SelectField(_l("Country you work on"), choices=[], validators=[Optional()])
 
     def __init__(self, *args, **kwargs):

@@ -203,8 +203,14 @@ def remaining_recovery_codes(user: User) -> int:
     return RecoveryCode.select().where(RecoveryCode.user == user).count()
 
 
-def update_profile(user: User, bio: str, skills: str, languages: str, country: str) -> None:
-    user.bio, user.skills, user.languages = bio, skills, languages
+def update_profile(user: User, bio: str, skills: str) -> None:
+    user.bio, user.skills = bio, skills
+    user.save()
+
+
+def update_languages(user: User, languages: str, country: str) -> None:
+    """Only an activist works on a country; for anyone else the field is ignored."""
+    user.languages = languages
     if user.is_activist:
         user.country = country
     user.save()

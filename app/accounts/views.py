@@ -6,7 +6,15 @@ from ..rules import RuleViolation
 from ..taxonomy import pack, unpack
 from . import deletion, rules
 from .deletion_form import DeleteAccountForm
-from .forms import ContactForm, LoginForm, PasswordForm, ProfileForm, RecoverForm, SignupForm
+from .forms import (
+    ContactForm,
+    LanguagesForm,
+    LoginForm,
+    PasswordForm,
+    ProfileForm,
+    RecoverForm,
+    SignupForm,
+)
 from .sessions import login_required, sign_in, sign_out, sign_out_everywhere
 
 
@@ -82,18 +90,23 @@ def make_blueprint() -> Blueprint:
     @login_required
     def profile():
         user = g.user
-        form = profile_form(user)
+        form = ProfileForm(data={"bio": user.bio, "skills": unpack(user.skills)})
         if form.validate_on_submit():
-            rules.update_profile(
-                user,
-                form.bio.data or "",
-                pack(form.skills.data),
-                pack(form.languages.data),
-                form.country.data or "",
-            )
+            rules.update_profile(user, form.bio.data or "", pack(form.skills.data))
             flash(_("Your profile is saved."))
             return redirect(url_for("accounts.account"))
         return render_template("accounts/profile.html", form=form), 400 if form.errors else 200
+
+    @bp.route("/account/languages", methods=["GET", "POST"])
+    @login_required
+    def languages():
+        user = g.user
+        form = LanguagesForm(data={"languages": unpack(user.languages), "country": user.country})
+        if form.validate_on_submit():
+            rules.update_languages(user, pack(form.languages.data), form.country.data or "")
+            flash(_("Your languages are saved."))
+            return redirect(url_for("accounts.profile"))
+        return render_template("accounts/languages.html", form=form), 400 if form.errors else 200
 
     @bp.post("/account/contacts")
     @login_required
@@ -156,16 +169,6 @@ def new_codes_page(signed_in: rules.SignIn) -> str:
         keys_were_lost=signed_in.keys_were_lost,
         upgraded=not signed_in.keys_were_lost,
     )
-
-
-def profile_form(user, **kwargs) -> ProfileForm:
-    data = {
-        "bio": user.bio,
-        "skills": unpack(user.skills),
-        "languages": unpack(user.languages),
-        "country": user.country,
-    }
-    return ProfileForm(data=data, **kwargs)
 
 
 def account_page(**forms) -> str:

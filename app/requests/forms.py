@@ -18,7 +18,34 @@ from .rules import RequestFields
 EXPIRY_CHOICES = {7: _l("1 week"), 30: _l("1 month"), 90: _l("3 months"), 180: _l("6 months")}
 
 
-class RequestForm(FlaskForm):
+class WhereFields(FlaskForm):
+    """Where a request is about and in which languages: the long lists, asked on a step of
+    their own so neither page of the request form outgrows a slow circuit."""
+
+    country = SelectField(_l("Country of focus"), validators=[DataRequired()])
+    languages = SelectMultipleField(
+        _l("Languages you can use"),
+        validators=[DataRequired(message=_l("Choose at least one.")), MaxItems(10)],
+        description=_l("To choose several, hold Ctrl (or Cmd on a Mac) as you click."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # a request must be about an eligible country, so only those are offered
+        self.country.choices = options({"": _l("Choose a country"), **eligible_countries()})
+        self.languages.choices = options(languages())
+
+
+class WhereForm(WhereFields):
+    """The first step, sent by GET to the second: it changes nothing, so it needs no CSRF."""
+
+    class Meta:
+        csrf = False
+
+
+class RequestForm(WhereFields):
+    """The whole request; the second step carries the first step's answers as hidden fields."""
+
     title = StringField(_l("Title"), validators=[DataRequired(), Length(min=5, max=200)])
     description = TextAreaField(
         _l("What do you need?"),
@@ -31,11 +58,6 @@ class RequestForm(FlaskForm):
         _l("Skills needed"),
         choices=options(SKILLS),
         validators=[DataRequired(message=_l("Choose at least one.")), MaxItems(6)],
-    )
-    country = SelectField(_l("Country of focus"), validators=[DataRequired()])
-    languages = SelectMultipleField(
-        _l("Languages you can use"),
-        validators=[DataRequired(message=_l("Choose at least one.")), MaxItems(10)],
     )
     urgency = RadioField(_l("Urgency"), choices=options(URGENCIES), default="normal")
     visibility = RadioField(_l("Who may see it"), choices=options(VISIBILITIES), default="everyone")
@@ -52,12 +74,6 @@ class RequestForm(FlaskForm):
         default=90,
         validators=[InputRequired()],
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # a request must be about an eligible country, so only those are offered
-        self.country.choices = options({"": _l("Choose a country"), **eligible_countries()})
-        self.languages.choices = options(languages())
 
     def fields(self) -> RequestFields:
         return RequestFields(

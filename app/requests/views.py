@@ -17,7 +17,7 @@ from ..offers import rules as offer_rules
 from ..offers.forms import OfferForm
 from ..taxonomy import unpack
 from . import rules
-from .forms import BrowseForm, RequestForm
+from .forms import BrowseForm, RequestForm, WhereForm
 
 
 def make_blueprint() -> Blueprint:
@@ -53,13 +53,15 @@ def make_blueprint() -> Blueprint:
     @login_required
     def new():
         rules.ensure_may_post(g.user)
+        if request.method == "GET":
+            profile = {"country": g.user.country, "languages": unpack(g.user.languages)}
+            return _step_page(profile, editing=None)
         form = RequestForm()
         if form.validate_on_submit():
             throttle.check_requests_today(g.user)
             created = rules.create_request(g.user, form.fields())
             return redirect(url_for("requests.show", public_id=created.public_id))
-        status = 400 if request.method == "POST" else 200
-        return render_template("requests/edit.html", form=form, editing=None), status
+        return render_template("requests/edit.html", form=form, editing=None), 400
 
     @bp.get("/requests/<public_id>")
     def show(public_id):
@@ -82,13 +84,14 @@ def make_blueprint() -> Blueprint:
         help_request = rules.get_visible(g.user, public_id)
         if help_request.author_id != g.user.id:
             abort(404)
+        if request.method == "GET":
+            return _step_page(_form_data(help_request), editing=help_request)
         form = RequestForm(data=_form_data(help_request))
         if form.validate_on_submit():
             rules.edit_request(g.user, help_request, form.fields())
             flash(_("Your request is saved."))
             return redirect(url_for("requests.show", public_id=public_id))
-        status = 400 if request.method == "POST" else 200
-        return render_template("requests/edit.html", form=form, editing=help_request), status
+        return render_template("requests/edit.html", form=form, editing=help_request), 400
 
     @bp.route("/requests/<public_id>/withdraw", methods=["GET", "POST"])
     @login_required
@@ -103,6 +106,26 @@ def make_blueprint() -> Blueprint:
         return render_template("requests/withdraw.html", req=help_request)
 
     return bp
+
+
+def _step_page(data: dict, editing):
+    """The request form in two steps, both GET: first the country and languages (prefilled
+    from the profile or the request), then everything else with those two carried along.
+
+    A new request starts at the first step; an edit starts at the second, and the second
+    links back to the first (`step=where`) with its choices in the query string.
+    """
+    chosen = "country" in request.args or "languages" in request.args
+    if request.args.get("step") == "where" or (editing is None and not chosen):
+        where = WhereForm(request.args) if chosen else WhereForm(formdata=None, data=data)
+        return render_template("requests/where.html", form=where, editing=editing)
+    if chosen:
+        where = WhereForm(request.args)
+        if not where.validate():
+            return render_template("requests/where.html", form=where, editing=editing), 400
+        data = {**data, "country": where.country.data, "languages": where.languages.data}
+    form = RequestForm(formdata=None, data=data)
+    return render_template("requests/edit.html", form=form, editing=editing)
 
 
 def _form_data(help_request) -> dict:

@@ -6,7 +6,7 @@ import pytest
 
 from app import contacts
 from app.accounts.deletion import delete_account
-from app.accounts.rules import update_profile
+from app.accounts.rules import update_languages, update_profile
 from app.audit.chain import verify
 from app.audit.models import StaffLogEntry
 from app.directory import rules as directory
@@ -66,7 +66,8 @@ def test_activist_deletion_leaves_no_planted_word_in_the_database_files(app, ins
     )
     leaving = make_user(planted["username"], "activist")
     helper = make_user("helper", "provider")
-    update_profile(leaving, planted["bio"], ",legal,", ",fa,", "IR")
+    update_profile(leaving, planted["bio"], ",legal,")
+    update_languages(leaving, ",fa,", "IR")
     contacts.set_contact(leaving, "signal", planted["contact"])
     request = requests_rules.create_request(
         leaving,
@@ -104,7 +105,8 @@ def test_provider_deletion_leaves_no_planted_word_in_the_database_files(
         "username", "bio", "contact", "offer", "message", "comment", "standing", "summary"
     )
     leaving = make_user(planted["username"], "provider")
-    update_profile(leaving, planted["bio"], ",legal,", ",fa,", "")
+    update_profile(leaving, planted["bio"], ",legal,")
+    update_languages(leaving, ",fa,", "")
     contacts.set_contact(leaving, "email", f"{planted['contact']}@example.org")
     directory.publish(
         leaving,
@@ -274,7 +276,8 @@ def test_guessing_the_password_is_throttled_like_sign_in(app, provider):
 
 
 def test_the_username_is_free_again_for_a_fresh_account(app, provider):
-    update_profile(provider, "Asylum lawyer in Berlin", ",legal,", ",de,", "")
+    update_profile(provider, "Asylum lawyer in Berlin", ",legal,")
+    update_languages(provider, ",de,", "")
     delete_account(provider)
     again = make_user("lawyer_anna", "provider")
     assert again.bio == ""

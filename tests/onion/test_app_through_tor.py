@@ -88,7 +88,11 @@ def test_a_person_signs_up_posts_and_reads_a_request_by_onion_address(
             socks=socks,
         )
         assert "Your recovery codes" in signed_up.text
-        new_page = fetch(onion + "/requests/new", cookies=cookies, socks=socks)
+        where = fetch(onion + "/requests/new", cookies=cookies, socks=socks)
+        assert "Step 1 of 2" in where.text
+        new_page = fetch(
+            onion + "/requests/new?country=IR&languages=fa", cookies=cookies, socks=socks
+        )
         posted = fetch(
             onion + "/requests/new",
             {
