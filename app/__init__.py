@@ -12,6 +12,7 @@ from . import (
     faces,
     i18n,
     logs,
+    pagecache,
     security,
     templating,
     throttle,
@@ -67,6 +68,8 @@ def create_app(config: dict | None = None, instance_path: Path | None = None) ->
         # reading the session would add `Vary: Cookie` and defeat the stylesheet's cache
         if request.endpoint != "static":
             load_current_user()
+
+    pagecache.init_app(app)
 
     @app.context_processor
     def _chrome():

@@ -77,6 +77,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "OFFERS_PER_DAY": 20,
         "MESSAGES_PER_MINUTE": 10,
         "PAGE_SIZE": 20,
+        # anonymous visitors' copies of the busiest pages (app/pagecache.py); 0 turns it off.
+        # Tests call the rules directly, behind the site's back, so they opt in where they check it
+        "PAGE_CACHE_SECONDS": 0 if overrides.get("TESTING") else 10,
         "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
         "BABEL_DEFAULT_LOCALE": "en",
         # the faces (app/faces.py): the public onion, the staff onion, the clearnet mirror

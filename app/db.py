@@ -74,9 +74,8 @@ def init_app(app: Flask) -> None:
         if holds_nul():
             abort(400)
 
-    @app.before_request
-    def _connect():
-        database.connect(reuse_if_open=True)
+    # no connection is opened up front: peewee opens one at the first query, so a page served
+    # from app/pagecache.py never pays for a connection and its pragmas
 
     @app.teardown_request
     def _close(_exc):

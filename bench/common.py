@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
@@ -118,13 +119,32 @@ def _session(connection: http.client.HTTPConnection) -> tuple[str, str]:
     return cookie, CSRF_INPUT.search(page).group(1)
 
 
+def _signed_in(connection: http.client.HTTPConnection, account: tuple[str, str]) -> str:
+    """The cookie of a session signed in as `account`, through the sign-in form."""
+    cookie, token = _session(connection)
+    username, password = (urllib.parse.quote_plus(part) for part in account)
+    connection.request(
+        "POST",
+        "/login",
+        body=f"csrf_token={token}&username={username}&password={password}",
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    response = connection.getresponse()
+    response.read()
+    if response.status != 302:
+        raise RuntimeError(f"signing in as {account[0]} answered {response.status}")
+    return response.getheader("Set-Cookie", cookie).split(";")[0]
+
+
 def client(job: dict) -> tuple[list[float], dict]:
-    """One client: GETs (or wrong-password sign-ins) in a loop until the deadline."""
+    """One client: GETs (anonymous or signed in) or wrong-password sign-ins, until the deadline."""
     connection = _connect(job["port"])
     headers, body = {}, None
     if job.get("sign_in"):
         cookie, token = _session(connection)
         headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    elif job.get("account"):
+        headers = {"Cookie": _signed_in(connection, job["account"])}
     latencies, statuses = [], Counter()
     time.sleep(max(0.0, job["start_at"] - time.time()))
     deadline = job["start_at"] + job["seconds"]
@@ -138,7 +158,7 @@ def client(job: dict) -> tuple[list[float], dict]:
             body = f"csrf_token={token}&username={name}&password=wrong+password+{count}"
             connection.request("POST", "/login", body=body, headers=headers)
         else:
-            connection.request("GET", paths[count % len(paths)])
+            connection.request("GET", paths[count % len(paths)], headers=headers)
         response = connection.getresponse()
         response.read()
         latencies.append((time.perf_counter() - started) * 1000)

@@ -94,6 +94,19 @@ def _text(rng: random.Random, low: int, high: int) -> str:
     return " ".join(rng.choices(WORDS, cum_weights=CUMULATIVE_WEIGHTS, k=rng.randint(low, high)))
 
 
+READER = "bench_reader"
+READER_PASSWORD = "a bench account that protects nothing"  # noqa: S105
+
+
+def reader_account(instance: Path) -> tuple[str, str]:
+    """A provider to sign in as, so a benchmark can load pages that are rendered every time."""
+    app = create_app(instance_path=instance)
+    with app.app_context(), database.connection_context():
+        if not User.select().where(User.username == READER).exists():
+            register(READER, READER_PASSWORD, "provider", "")
+    return READER, READER_PASSWORD
+
+
 def _authors() -> list[int]:
     existing = [u.id for u in User.select(User.id).where(User.role == User.ACTIVIST)]
     for number in range(len(existing), AUTHORS):
