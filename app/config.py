@@ -46,6 +46,17 @@ def read_secret_key(path: Path) -> str:
     return key
 
 
+def _seconds(text: str) -> int:
+    try:
+        seconds = int(text)
+    except ValueError:
+        message = f"MOVEMENTS_PAGE_CACHE_SECONDS is not a whole number: {text!r}"
+        raise UnsafeConfiguration(message) from None
+    if not 0 <= seconds <= 300:
+        raise UnsafeConfiguration("MOVEMENTS_PAGE_CACHE_SECONDS must be between 0 and 300")
+    return seconds
+
+
 def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     """Everything the app needs, with secure defaults; `overrides` wins (tests, CLI)."""
     overrides = dict(overrides or {})
@@ -79,7 +90,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "PAGE_SIZE": 20,
         # anonymous visitors' copies of the busiest pages (app/pagecache.py); 0 turns it off.
         # Tests call the rules directly, behind the site's back, so they opt in where they check it
-        "PAGE_CACHE_SECONDS": 0 if overrides.get("TESTING") else 10,
+        "PAGE_CACHE_SECONDS": 0
+        if overrides.get("TESTING")
+        else _seconds(os.environ.get("MOVEMENTS_PAGE_CACHE_SECONDS", "10")),
         "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
         "BABEL_DEFAULT_LOCALE": "en",
         # the faces (app/faces.py): the public onion, the staff onion, the clearnet mirror

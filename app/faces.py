@@ -10,6 +10,7 @@ from flask import Flask, abort, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 
 FACE_KEY = "movements.face"
+DECIDED_KEY = FACE_KEY + ".decided"
 ONION, STAFF, CLEARNET, LOCAL = "onion", "staff", "clearnet", "local"
 LOOPBACK_NAMES = {"127.0.0.1", "localhost", "[::1]", "::1"}
 HSTS = "max-age=63072000"
@@ -42,7 +43,20 @@ def _host_name(host: str) -> str:
 
 
 def face_of_request() -> str | None:
-    """The face this request arrived on, or None for a Host the app does not answer to."""
+    """The face this request arrived on, or None for a Host the app does not answer to.
+
+    Decided once per request (the session, the page cache and the headers all ask).
+    """
+    decided = request.environ.get(DECIDED_KEY)
+    if decided is not None:
+        return decided
+    face = _face_from_host()
+    if face is not None:
+        request.environ[DECIDED_KEY] = face
+    return face
+
+
+def _face_from_host() -> str | None:
     config = current_app.config
     name = _host_name(request.host)
     if request.environ.get(FACE_KEY) == STAFF:
@@ -80,13 +94,12 @@ def init_app(app: Flask) -> None:
         face = face_of_request()
         if face is None:
             abort(400)
-        request.environ[FACE_KEY + ".decided"] = face
         if app.config.get("STAFF_ONION_ADDRESS") and not _allowed_with_staff_onion(face):
             abort(404)
 
     @app.after_request
     def _face_headers(response):
-        if request.environ.get(FACE_KEY + ".decided") == CLEARNET:
+        if request.environ.get(DECIDED_KEY) == CLEARNET:
             response.headers["Strict-Transport-Security"] = HSTS
             onion = app.config.get("ONION_ADDRESS")
             if onion:

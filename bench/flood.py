@@ -19,6 +19,9 @@ from .data import fill
 from .throughput import WARM_UP_SECONDS
 
 BROWSE = ["/requests", "/requests?page=2", "/trust", "/"]
+# pages rendered every time: what this measures is the query and the rendering, not the copy
+# anonymous visitors are served from app/pagecache.py (bench/throughput.py measures both)
+RENDERED = {"MOVEMENTS_PAGE_CACHE_SECONDS": "0"}
 
 
 def measure(
@@ -29,7 +32,7 @@ def measure(
     with (
         Clients(browsers) as browsing,
         Clients(flooders) as flooding,
-        Server("app", str(instance)) as app,
+        Server("app", str(instance), environment=RENDERED) as app,
     ):
         browsing.run(app.port, BROWSE, WARM_UP_SECONDS, browsers)
         for _ in range(runs):

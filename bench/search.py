@@ -32,12 +32,15 @@ KINDS = {
         "/requests?q=torture+evidence+testimony",
     ],
 }
+# pages rendered every time: what this measures is the query and the rendering, not the copy
+# anonymous visitors are served from app/pagecache.py (bench/throughput.py measures both)
+RENDERED = {"MOVEMENTS_PAGE_CACHE_SECONDS": "0"}
 
 
 def measure(instance: Path, size: int, runs: int, seconds: float, clients: int) -> dict:
     fill_seconds = fill(instance, size)
     loads = {kind: [] for kind in KINDS}
-    with Clients(clients) as pool, Server("app", str(instance)) as app:
+    with Clients(clients) as pool, Server("app", str(instance), environment=RENDERED) as app:
         for paths in KINDS.values():
             pool.run(app.port, paths, WARM_UP_SECONDS, clients)
         for _ in range(runs):

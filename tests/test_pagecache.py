@@ -7,6 +7,7 @@ show it must have come from the kept copy, and a page that does was rendered afr
 import pytest
 
 from app import create_app, pagecache
+from app.config import UnsafeConfiguration, load_config
 from app.models import User
 from app.requests import rules as requests_rules
 
@@ -141,3 +142,19 @@ def test_without_an_age_nothing_is_kept(instance, activist):
     added_behind_the_sites_back(activist)
     assert LATER in page(client)
     assert len(app.extensions["page_cache"]) == 0
+
+
+@pytest.mark.parametrize(("setting", "seconds"), [(None, 10), ("0", 0), ("30", 30)])
+def test_the_operator_sets_how_long_copies_are_kept(tmp_path, monkeypatch, setting, seconds):
+    if setting is None:
+        monkeypatch.delenv("MOVEMENTS_PAGE_CACHE_SECONDS", raising=False)
+    else:
+        monkeypatch.setenv("MOVEMENTS_PAGE_CACHE_SECONDS", setting)
+    assert load_config(tmp_path / "instance")["PAGE_CACHE_SECONDS"] == seconds
+
+
+@pytest.mark.parametrize("setting", ["ten", "-1", "3600", "1.5", ""])
+def test_a_wrong_setting_stops_the_server_with_a_clear_message(tmp_path, monkeypatch, setting):
+    monkeypatch.setenv("MOVEMENTS_PAGE_CACHE_SECONDS", setting)
+    with pytest.raises(UnsafeConfiguration, match="MOVEMENTS_PAGE_CACHE_SECONDS"):
+        load_config(tmp_path / "instance")
