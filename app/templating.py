@@ -14,6 +14,12 @@ def _fingerprint(static_folder: str, filename: str) -> str:
     return hashlib.sha256((Path(static_folder) / filename).read_bytes()).hexdigest()[:12]
 
 
+def language_list(codes) -> str:
+    """Language codes as the names a reader knows, in one comma-separated line."""
+    names = taxonomy.languages()
+    return ", ".join(names.get(code, code) for code in codes)
+
+
 def init_app(app: Flask) -> None:
     def asset_url(filename: str) -> str:
         """A URL that changes with the file, so browsers may cache it for a year."""
@@ -23,6 +29,7 @@ def init_app(app: Flask) -> None:
     # pages travel over slow Tor circuits: no blank lines left behind by template tags
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["language_list"] = language_list
     app.jinja_env.globals.update(
         asset_url=asset_url,
         unpack=taxonomy.unpack,
