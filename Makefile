@@ -6,7 +6,7 @@ INSTANCE ?= instance
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test lint format bench clean
+.PHONY: help run test check lint format catalogs bench clean
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -31,6 +31,11 @@ test: $(VENV)/.installed-test ## install with test extras, lint, and run the who
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+check: $(VENV)/.installed-test ## lint and the fast tests (no tor, PostgreSQL or browser): the everyday loop
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q -m "not slow and not tor and not postgres and not browser"
 
 lint: $(VENV)/.installed-test ## lint and check formatting
 	$(BIN)/ruff check .

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from argon2 import PasswordHasher, Type
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from crypto import (
+from movements.crypto import (
     KDF_PARAMETERS,
     Keyring,
     SessionKeyStore,

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the harness lives in tests/, which is not installed
 
-from onion.supervisor import AttachedOnion, EmbeddedOnion  # noqa: E402
+from movements.onion.supervisor import AttachedOnion, EmbeddedOnion  # noqa: E402
 from tests.onion.tornet import PrivateTorNetwork, fetch, fetch_with_retry  # noqa: E402
 
 PAGE = b"<!doctype html><title>bench</title>" + b"<p>" + b"x" * 4000 + b"</p>"

@@ -13,11 +13,11 @@ import secrets
 import time
 from pathlib import Path
 
-from app import create_app
-from app.accounts.rules import register
-from app.db import database
-from app.models import HelpRequest, RequestText, User
-from app.taxonomy import SKILLS, URGENCIES, countries, languages, pack
+from movements.app.accounts.rules import register
+from movements.app.core.db import database
+from movements.app.core.models import HelpRequest, RequestText, User
+from movements.app.core.taxonomy import SKILLS, URGENCIES, countries, languages, pack
+from movements.app.factory import create_app
 
 AUTHORS = 8
 BATCH = 1000

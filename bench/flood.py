@@ -20,7 +20,7 @@ from .throughput import WARM_UP_SECONDS
 
 BROWSE = ["/requests", "/requests?page=2", "/trust", "/"]
 # pages rendered every time: what this measures is the query and the rendering, not the copy
-# anonymous visitors are served from app/pagecache.py (bench/throughput.py measures both)
+# anonymous visitors are served from app/web/pagecache.py (bench/throughput.py measures both)
 RENDERED = {"MOVEMENTS_PAGE_CACHE_SECONDS": "0"}
 
 

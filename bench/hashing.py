@@ -12,7 +12,8 @@ import secrets
 import time
 from pathlib import Path
 
-from app import create_app, passwords
+from movements.app.factory import create_app
+from movements.app.keys import passwords
 
 from .common import median, write_json
 
@@ -27,7 +28,7 @@ PAGE_RENDERS = 30
 
 
 def page_ms(instance: Path) -> float:
-    # rendered every time: an anonymous visitor's kept copy (app/pagecache.py) is not the baseline
+    # rendered every time: a kept copy for anonymous visitors (app/web/pagecache.py) is no baseline
     client = create_app({"PAGE_CACHE_SECONDS": 0}, instance_path=instance).test_client()
     client.get("/requests")
     return median([timed_ms(lambda: client.get("/requests").close()) for _ in range(PAGE_RENDERS)])

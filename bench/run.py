@@ -123,7 +123,7 @@ def markdown(figures: dict, others: dict[str, str], settings: dict) -> str:
         f"{throughput['clients']} concurrent clients; the same server runs a bare Flask app "
         "answering `hello`, measured alternately in the same run. Goal: at least 50% of bare "
         "Flask's pages per second, and p50 at most 10 ms. Anonymous visitors are served the kept "
-        "copy of the page (`app/pagecache.py`, at most 10 s old, emptied by any change); for a "
+        "copy of the page (`app/web/pagecache.py`, at most 10 s old, emptied by any change); for a "
         "signed-in visitor every page is rendered.",
         "",
         "| | pages/s | p50 ms | p99 ms |",

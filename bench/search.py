@@ -33,7 +33,7 @@ KINDS = {
     ],
 }
 # pages rendered every time: what this measures is the query and the rendering, not the copy
-# anonymous visitors are served from app/pagecache.py (bench/throughput.py measures both)
+# anonymous visitors are served from app/web/pagecache.py (bench/throughput.py measures both)
 RENDERED = {"MOVEMENTS_PAGE_CACHE_SECONDS": "0"}
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from app import create_app
-from app.server import serve
+from movements.app.cli.server import serve
+from movements.app.factory import create_app
 
 
 def hello_app() -> Flask:

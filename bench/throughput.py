@@ -8,7 +8,7 @@ each measured with the same concurrent keep-alive clients, alternately, in the s
 Goals: at least 50% of bare Flask's pages per second, and p50 at most 10 ms.
 
 /requests is measured twice: for anonymous visitors, who are served the kept copy
-(app/pagecache.py), and for a signed-in provider, for whom every page is rendered.
+(app/web/pagecache.py), and for a signed-in provider, for whom every page is rendered.
 """
 
 from collections import Counter

@@ -11,7 +11,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from app import create_app
+from movements.app.factory import create_app
 from tests.realistic import TEST_CONFIG, VISITOR_KINDS, build, error_pages_of, pages_of
 
 from .common import write_json

@@ -16,16 +16,16 @@ below are the supported surface; the modules hold the details:
 * :mod:`onion.torrc` — the torrc for the system tor in hardened deployments
 """
 
-from onion.address import address_from_public_key, is_valid_address, normalize_address
-from onion.client_auth import (
+from .address import address_from_public_key, is_valid_address, normalize_address
+from .client_auth import (
     ClientAuthKeyPair,
     add_authorized_client,
     read_authorized_clients,
     remove_authorized_client,
     write_client_credential,
 )
-from onion.control import ControlEndpoint, connect, parse_control_endpoint
-from onion.errors import (
+from .control import ControlEndpoint, connect, parse_control_endpoint
+from .errors import (
     InvalidKey,
     InvalidOnionAddress,
     KeyFileError,
@@ -36,7 +36,7 @@ from onion.errors import (
     TorLaunchError,
     TorNotInstalled,
 )
-from onion.keys import (
+from .keys import (
     ServiceKey,
     load_key,
     load_or_create_key,
@@ -44,11 +44,11 @@ from onion.keys import (
     save_key,
     write_hidden_service_dir,
 )
-from onion.process import find_tor, tor_version
-from onion.publish import DEFAULT_DEFENSES, Defenses
-from onion.status import OnionStatus, ServiceStatus, probe_status
-from onion.supervisor import AttachedOnion, Backoff, EmbeddedOnion, OnionService
-from onion.torrc import read_hostname, render_torrc
+from .process import find_tor, tor_version
+from .publish import DEFAULT_DEFENSES, Defenses
+from .status import OnionStatus, ServiceStatus, probe_status
+from .supervisor import AttachedOnion, Backoff, EmbeddedOnion, OnionService
+from .torrc import read_hostname, render_torrc
 
 __all__ = [
     "DEFAULT_DEFENSES",

@@ -12,8 +12,8 @@ import base64
 import binascii
 import hashlib
 
-from onion import ed25519
-from onion.errors import InvalidOnionAddress
+from . import ed25519
+from .errors import InvalidOnionAddress
 
 VERSION = b"\x03"
 ADDRESS_LENGTH = 56

@@ -27,9 +27,9 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from onion.address import normalize_address
-from onion.errors import InvalidKey, KeyFileError
-from onion.files import ensure_private_dir, write_private_file
+from .address import normalize_address
+from .errors import InvalidKey, KeyFileError
+from .files import ensure_private_dir, write_private_file
 
 AUTH_PREFIX = "descriptor:x25519:"
 AUTH_SUFFIX = ".auth"

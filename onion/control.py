@@ -19,7 +19,7 @@ import stem
 import stem.connection
 from stem.control import Controller
 
-from onion.errors import OnionConfigError, TorControlError
+from .errors import OnionConfigError, TorControlError
 
 _BOOTSTRAP_PROGRESS = re.compile(r"PROGRESS=(\d+)")
 _BOOTSTRAP_TAG = re.compile(r"TAG=(\S+)")

@@ -15,7 +15,7 @@ complete on this curve, so the same function also doubles.
 
 from __future__ import annotations
 
-from onion.errors import InvalidKey
+from .errors import InvalidKey
 
 #: The field prime 2^255 - 19.
 P = 2**255 - 19

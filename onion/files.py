@@ -14,7 +14,7 @@ import secrets
 import stat
 from pathlib import Path
 
-from onion.errors import KeyFileError
+from .errors import KeyFileError
 
 
 def _fsync_dir(directory: Path) -> None:

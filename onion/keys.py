@@ -26,10 +26,10 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from onion import ed25519
-from onion.address import address_from_public_key
-from onion.errors import InvalidKey, KeyFileError
-from onion.files import ensure_private_dir, read_private_file, write_private_file
+from . import ed25519
+from .address import address_from_public_key
+from .errors import InvalidKey, KeyFileError
+from .files import ensure_private_dir, read_private_file, write_private_file
 
 KEY_TYPE = "ED25519-V3"
 EXPANDED_KEY_LENGTH = 64

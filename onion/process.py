@@ -29,8 +29,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from onion.errors import TorLaunchError, TorNotInstalled
-from onion.files import ensure_private_dir, write_private_file
+from .errors import TorLaunchError, TorNotInstalled
+from .files import ensure_private_dir, write_private_file
 
 ConfigValue = str | int | Sequence[str | int]
 TorConfig = Mapping[str, ConfigValue]

@@ -31,10 +31,10 @@ import stem
 from stem.control import Controller, EventType
 from stem.response.events import HSDescEvent
 
-from onion.address import normalize_address
-from onion.client_auth import b32decode_key, b32encode_key
-from onion.errors import OnionConfigError, OnionPublishError
-from onion.keys import ServiceKey
+from .address import normalize_address
+from .client_auth import b32decode_key, b32encode_key
+from .errors import OnionConfigError, OnionPublishError
+from .keys import ServiceKey
 
 _MAX_U32 = 2**32 - 1
 

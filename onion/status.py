@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import stem
 from stem.control import Controller
 
-from onion.address import normalize_address
-from onion.control import Bootstrap, ControlEndpoint, connect, get_bootstrap
-from onion.errors import TorControlError
-from onion.publish import current_onions
+from .address import normalize_address
+from .control import Bootstrap, ControlEndpoint, connect, get_bootstrap
+from .errors import TorControlError
+from .publish import current_onions
 
 
 @dataclass(frozen=True)

@@ -27,14 +27,14 @@ import stem
 from stem.control import Controller, EventType
 from stem.response.events import HSDescEvent
 
-from onion.client_auth import read_authorized_clients
-from onion.control import ControlEndpoint, connect, parse_control_endpoint
-from onion.errors import OnionConfigError, OnionError, TorControlError, TorLaunchError
-from onion.files import ensure_private_dir
-from onion.keys import ServiceKey, load_or_create_key
-from onion.process import ConfigValue, TorProcess, launch_tor
-from onion.publish import DEFAULT_DEFENSES, Defenses, add_onion, current_onions, remove_onion
-from onion.status import OnionStatus, ServiceStatus, tor_facts
+from .client_auth import read_authorized_clients
+from .control import ControlEndpoint, connect, parse_control_endpoint
+from .errors import OnionConfigError, OnionError, TorControlError, TorLaunchError
+from .files import ensure_private_dir
+from .keys import ServiceKey, load_or_create_key
+from .process import ConfigValue, TorProcess, launch_tor
+from .publish import DEFAULT_DEFENSES, Defenses, add_onion, current_onions, remove_onion
+from .status import OnionStatus, ServiceStatus, tor_facts
 
 #: A unix socket path must fit in sockaddr_un (108 bytes with the NUL); beyond this we fall back
 #: to a control port on 127.0.0.1 chosen by tor.

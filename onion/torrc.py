@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from onion.address import normalize_address
-from onion.errors import InvalidOnionAddress, KeyFileError, OnionConfigError
-from onion.keys import HOSTNAME_FILE
-from onion.publish import DEFAULT_DEFENSES, Defenses, normalize_target
+from .address import normalize_address
+from .errors import InvalidOnionAddress, KeyFileError, OnionConfigError
+from .keys import HOSTNAME_FILE
+from .publish import DEFAULT_DEFENSES, Defenses, normalize_target
 
 DEFAULT_HIDDEN_SERVICE_DIR = Path("/var/lib/tor/movements")
-DEFAULT_STAFF_SERVICE_DIR = Path("/var/lib/tor/movements-staff")
 DEFAULT_APP_SOCKET = Path("/run/movements/app.sock")
 DEFAULT_STAFF_SOCKET = Path("/run/movements/staff.sock")
 

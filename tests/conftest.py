@@ -4,11 +4,12 @@ import re
 
 import pytest
 
-import crypto.userkeys
-from app import create_app, passwords, userkeys
-from app.accounts import rules as accounts
-from app.requests import rules as requests_rules
-from crypto import KdfParameters
+from movements.app.accounts import rules as accounts
+from movements.app.factory import create_app
+from movements.app.keys import passwords, userkeys
+from movements.app.requests import rules as requests_rules
+from movements.crypto import KdfParameters
+from movements.crypto import userkeys as crypto_userkeys
 
 PASSWORD = "correct horse battery"
 CSRF_INPUT = re.compile(
@@ -21,7 +22,7 @@ def cheap_argon2(monkeypatch):
     """Production argon2 costs 64 MiB and a noticeable fraction of a second; tests need neither."""
     monkeypatch.setattr(userkeys, "RECOVERY_CODE_KDF", KdfParameters(1, 8, 1))
     # through monkeypatch, so it is undone in order with other tests' patches of crypto
-    monkeypatch.setattr(crypto.userkeys, "_current", KdfParameters(1, 8, 1))
+    monkeypatch.setattr(crypto_userkeys, "_current", KdfParameters(1, 8, 1))
     passwords.use_parameters(time_cost=1, memory_cost=8, parallelism=1)
     yield
     passwords.use_parameters(**passwords.ARGON2_PARAMETERS)

@@ -15,8 +15,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.exceptions import HTTPException
 
-from app import create_app, db
-from app.staff.accounts import add_staff
+from movements.app.core import db
+from movements.app.factory import create_app
+from movements.app.staff.accounts import add_staff
 
 from .conftest import PASSWORD, post
 from .markup import parse

@@ -52,7 +52,7 @@ def running_server(instance: Path, *options: str, env: dict | None = None, ready
         [
             sys.executable,
             "-m",
-            "app.cli",
+            "movements.app.cli",
             "serve",
             "--port",
             str(port),

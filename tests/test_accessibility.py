@@ -11,7 +11,7 @@ from itertools import pairwise
 
 import pytest
 
-from app import create_app
+from movements.app.factory import create_app
 
 from .markup import Element, by_id, heading_level, parse
 from .realistic import VISITOR_KINDS, error_pages_of, pages_of, shared_site

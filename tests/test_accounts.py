@@ -2,10 +2,10 @@
 
 import pytest
 
-from app import passwords
-from app.accounts import rules as accounts
-from app.models import LoginSession, RecoveryCode, User
-from app.rules import RuleViolation
+from movements.app.accounts import rules as accounts
+from movements.app.core.errors import RuleViolation
+from movements.app.core.models import LoginSession, RecoveryCode, User
+from movements.app.keys import passwords
 
 from .conftest import PASSWORD, csrf_token, make_user, post, sign_in
 

@@ -12,7 +12,7 @@ from .serving import ROOT, running_server, wait_for
 
 def movements(*args, **kwargs):
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
+        [sys.executable, "-m", "movements.app.cli", *args],
         capture_output=True,
         text=True,
         timeout=60,
@@ -76,16 +76,18 @@ def test_the_installed_wheel_runs_without_the_source_tree(tmp_path):
     (wheel,) = tmp_path.glob("movements_onion-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in [
-        "templates/base.html",
-        "templates/matches/show.html",
-        "app/static/style.css",
-        "app/data/countries.json",
-        "app/accounts/views.py",
-        "app/staff/views.py",
-        "crypto/keyring.py",
-        "onion/address.py",
+        "movements/templates/base.html",
+        "movements/templates/matches/show.html",
+        "movements/app/static/style.css",
+        "movements/app/data/countries.json",
+        "movements/app/accounts/views.py",
+        "movements/app/staff/views.py",
+        "movements/crypto/keyring.py",
+        "movements/onion/address.py",
     ]:
         assert expected in names
+    top_level = {name.split("/")[0] for name in names if ".dist-info/" not in name}
+    assert top_level == {"movements"}, "the wheel installs one import name and nothing generic"
     target = tmp_path / "site"
     installed = subprocess.run(
         [
@@ -105,11 +107,11 @@ def test_the_installed_wheel_runs_without_the_source_tree(tmp_path):
         check=False,
     )
     assert installed.returncode == 0, installed.stderr
-    assert "app.cli" in (target / "bin" / "movements").read_text()
+    assert "movements.app.cli.main" in (target / "bin" / "movements").read_text()
     instance = tmp_path / "instance"
     script = (
-        "import sys, app; from app.cli import main; "
-        "assert app.__file__.startswith(sys.argv[1]), app.__file__; "
+        "import sys, movements.app; from movements.app.cli.main import main; "
+        "assert movements.app.__file__.startswith(sys.argv[1]), movements.app.__file__; "
         "sys.exit(main(['init-db', '--instance', sys.argv[2]]))"
     )
     ran = subprocess.run(

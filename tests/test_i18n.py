@@ -6,7 +6,7 @@ import sys
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 
-from app import create_app
+from movements.app.factory import create_app
 
 from .serving import ROOT as ROOT_DIR
 

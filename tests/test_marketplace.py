@@ -2,12 +2,12 @@
 
 import pytest
 
-from app import contacts
-from app.matches import rules as matches
-from app.models import HelpRequest, Match, Message, Notification, Offer, Rating
-from app.offers import rules as offers
-from app.requests import rules as requests_rules
-from app.rules import NotFound, RuleViolation
+from movements.app.core.errors import NotFound, RuleViolation
+from movements.app.core.models import HelpRequest, Match, Message, Notification, Offer, Rating
+from movements.app.keys import contacts
+from movements.app.matches import rules as matches
+from movements.app.offers import rules as offers
+from movements.app.requests import rules as requests_rules
 
 from .conftest import as_user, key_of, make_user, post, request_fields
 

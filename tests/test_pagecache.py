@@ -1,4 +1,4 @@
-"""Kept copies of the busiest pages for anonymous visitors (app/pagecache.py).
+"""Kept copies of the busiest pages for anonymous visitors (app/web/pagecache.py).
 
 Each test adds a request behind the site's back, through the rules, so a page that does not
 show it must have come from the kept copy, and a page that does was rendered afresh.
@@ -6,10 +6,11 @@ show it must have come from the kept copy, and a page that does was rendered afr
 
 import pytest
 
-from app import create_app, pagecache
-from app.config import UnsafeConfiguration, load_config
-from app.models import User
-from app.requests import rules as requests_rules
+from movements.app.core.config import UnsafeConfiguration, load_config
+from movements.app.core.models import User
+from movements.app.factory import create_app
+from movements.app.requests import rules as requests_rules
+from movements.app.web import pagecache
 
 from .conftest import PASSWORD, REQUEST_FORM, as_user, post, request_fields
 from .test_i18n import arabic_catalog

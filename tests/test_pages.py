@@ -2,9 +2,9 @@
 
 import pytest
 
-from app.matches import rules as matches
-from app.offers import rules as offers
-from app.requests import rules as requests_rules
+from movements.app.matches import rules as matches
+from movements.app.offers import rules as offers
+from movements.app.requests import rules as requests_rules
 
 from .conftest import as_user, make_user, post, request_fields
 from .pages import problems_in
@@ -57,9 +57,9 @@ def test_every_page_is_script_free_self_contained_and_hardened(app, world, who):
     users = {"activist": "leila", "provider": "lawyer_anna", "stranger": "stranger"}
     client = app.test_client()
     if who != "anonymous":
-        from app.accounts.rules import find_user
+        from movements.app.core.members import find_account
 
-        client = as_user(app, find_user(users[who]))
+        client = as_user(app, find_account(users[who]))
     for url in urls_for(world, who):
         response = client.get(url)
         assert response.status_code < 500, url
@@ -96,7 +96,7 @@ def test_healthz_says_ok_and_nothing_else(client):
 
 
 def test_post_without_csrf_token_is_400_and_changes_nothing(client):
-    from app.models import User
+    from movements.app.core.models import User
 
     response = client.post(
         "/signup",

@@ -3,9 +3,9 @@
 import logging
 from pathlib import Path
 
-from app import contacts
-from app.matches import rules as matches
-from app.offers import rules as offers
+from movements.app.keys import contacts
+from movements.app.matches import rules as matches
+from movements.app.offers import rules as offers
 
 from .conftest import as_user, key_of, post
 

@@ -4,9 +4,10 @@ import re
 
 import pytest
 
-from app.models import HelpRequest, User
-from app.requests import rules
-from app.rules import NotFound, RuleViolation
+from movements.app.core.errors import NotFound, RuleViolation
+from movements.app.core.models import HelpRequest, User
+from movements.app.core.visibility import can_see
+from movements.app.requests import rules
 
 from .conftest import as_user, make_user, post, request_fields
 
@@ -276,13 +277,13 @@ def test_visibility_rule(app, activist, provider):
         activist, request_fields(title="Trusted providers", visibility="stars", min_stars=3)
     )
     other_activist = make_user("other_activist", "activist")
-    assert rules.can_see(None, public)
-    assert not rules.can_see(None, members) and not rules.can_see(None, starred)
-    assert rules.can_see(provider, members) and not rules.can_see(provider, starred)
-    assert not rules.can_see(other_activist, starred)
-    assert rules.can_see(activist, starred)
+    assert can_see(None, public)
+    assert not can_see(None, members) and not can_see(None, starred)
+    assert can_see(provider, members) and not can_see(provider, starred)
+    assert not can_see(other_activist, starred)
+    assert can_see(activist, starred)
     User.update(trust_stars=3).where(User.id == provider.id).execute()
-    assert rules.can_see(User.get_by_id(provider.id), starred)
+    assert can_see(User.get_by_id(provider.id), starred)
 
 
 def test_visibility_holds_in_listing_and_on_the_page(app, client, activist, provider):

@@ -1,7 +1,7 @@
 """Deleting an account for good: what it wrote, what is about it, and its traces in the file.
 
 `delete_account` is the one way an account goes, whether its holder asks (/account/delete)
-or it expired unused (app/purge.py). Most rows go by their foreign keys: a table that holds
+or it expired unused (app/cli/purge.py). Most rows go by their foreign keys: a table that holds
 something about a user declares `on_delete="CASCADE"`, or `"SET NULL"` when the row must
 outlive the person (a report, which staff still need to read). What the keys cannot reach is
 done here, step by step; an area whose data needs more than its foreign key adds a step.
@@ -16,14 +16,22 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from .. import passwords, throttle, userkeys
-from ..db import database, is_sqlite
-from ..directory.models import StandingOffer
-from ..models import HelpRequest, Match, Notification, Rating, RequestText, User
-from ..notifications.rules import notify
-from ..rules import RuleViolation
-from ..trust.models import Vouch
-from ..trust.stars import recompute
+from movements.app.core.db import database, is_sqlite
+from movements.app.core.errors import RuleViolation
+from movements.app.core.models import (
+    HelpRequest,
+    Match,
+    Notification,
+    Rating,
+    RequestText,
+    StandingOffer,
+    User,
+    Vouch,
+)
+from movements.app.keys import passwords, userkeys
+from movements.app.notifications.rules import notify
+from movements.app.trust.stars import recompute
+from movements.app.web import throttle
 
 # SQLite full-text tables: a delete leaves the words in the index until its segments merge.
 FULL_TEXT_TABLES = ("help_request_text", "standing_offer_text")
@@ -41,7 +49,7 @@ class _Traces:
 
 def delete_own_account(user: User, password: str) -> None:
     """The holder's own request: only with the password typed again, so a borrowed or stolen
-    session cannot erase someone. Wrong guesses count as failed sign-ins (app/throttle.py)."""
+    session cannot erase someone. Wrong guesses count as failed sign-ins (app/web/throttle.py)."""
     throttle.check_sign_in(user)
     if not passwords.verify_password(user.password_hash, password):
         throttle.sign_in_failed(user)
@@ -131,7 +139,7 @@ def _reopen_requests_they_were_helping_with(user: User) -> None:
 
 
 def _unindex_requests(request_ids: list[int]) -> None:
-    # standing offers leave theirs by a trigger (app/directory/models.py); requests have none
+    # standing offers leave theirs by a trigger (app/core/models/directory.py); requests have none
     if is_sqlite() and request_ids:
         RequestText.delete().where(RequestText.rowid.in_(request_ids)).execute()
 
@@ -139,7 +147,7 @@ def _unindex_requests(request_ids: list[int]) -> None:
 def scrub_database(*, vacuum: bool = False) -> bool:
     """Make what was deleted unreadable in the SQLite files; True if the WAL was emptied.
 
-    `secure_delete` (app/db.py) already overwrites deleted rows with zeros. What it cannot
+    `secure_delete` (app/core/db.py) already overwrites deleted rows with zeros. What it cannot
     reach is done here: full-text indexes are merged so deleted words leave their segments,
     and the WAL, which still holds earlier versions of changed pages, is checkpointed and
     truncated. VACUUM also rebuilds the file without free pages; it takes time in proportion

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length
 
-from ..passwords import PASSWORD_MAX
+from movements.app.keys.passwords import PASSWORD_MAX
 
 
 class DeleteAccountForm(FlaskForm):

@@ -11,10 +11,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
-from ..eligibility import eligible_countries
-from ..forms import CheckboxListField, MaxItems, options
-from ..passwords import PASSWORD_MAX, PASSWORD_MIN
-from ..taxonomy import CONTACT_KINDS, SKILLS, languages
+from movements.app.core.eligibility import eligible_countries
+from movements.app.core.taxonomy import CONTACT_KINDS, SKILLS, languages
+from movements.app.keys.passwords import PASSWORD_MAX, PASSWORD_MIN
+from movements.app.web.forms import CheckboxListField, MaxItems, options
 
 password_length = Length(
     min=PASSWORD_MIN,
@@ -55,7 +55,7 @@ class SignupForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # only countries this site serves: see app/eligibility.py
+        # only countries this site serves: see app/core/eligibility.py
         self.country.choices = options({"": _l("Choose a country"), **eligible_countries()})
 
     def validate(self, extra_validators=None):

@@ -1,31 +1,24 @@
 """Who an account is: creating it, proving it, recovering it, and its contact fields."""
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from .. import names, passwords, throttle, userkeys
-from ..db import database
-from ..eligibility import ensure_eligible_focus
-from ..keymigration import reseal_addressed_to
-from ..models import ContactField, ContactReveal, Match, RecoveryCode, User, today
-from ..moderation.standing import ensure_may_sign_in
-from ..rules import RuleViolation
+from movements.app.accounts.keymigration import reseal_addressed_to
+from movements.app.core import names
+from movements.app.core.db import database
+from movements.app.core.eligibility import ensure_eligible_focus
+from movements.app.core.errors import RuleViolation
+from movements.app.core.members import find_account
+from movements.app.core.models import ContactField, ContactReveal, Match, RecoveryCode, User, today
+from movements.app.keys import passwords, userkeys
+from movements.app.moderation.standing import ensure_may_sign_in
+from movements.app.web import throttle
 
 USERNAME_MIN, USERNAME_MAX = 3, 32
 USERNAME_PUNCTUATION = set("_-.")
-
-
-def normalise_username(raw: str) -> str:
-    return unicodedata.normalize("NFKC", raw).strip()
-
-
-def username_key(name: str) -> str:
-    """What makes two names the same name: NFKC, then case folded."""
-    return unicodedata.normalize("NFKC", normalise_username(name).casefold())
 
 
 def username_problem(name: str):
@@ -37,10 +30,6 @@ def username_problem(name: str):
     if names.is_mixed_script(name):
         return _l("Use letters of one alphabet only, so nobody can imitate your name.")
     return None
-
-
-def find_user(name: str) -> User | None:
-    return User.get_or_none(User.username_key == username_key(name))
 
 
 @dataclass
@@ -55,7 +44,7 @@ class SignIn:
 
 def register(username: str, password: str, role: str, country: str) -> tuple[SignIn, list[str]]:
     """Create an account, its key pair and its recovery codes; the codes are returned once."""
-    name = normalise_username(username)
+    name = names.normalise_username(username)
     problem = username_problem(name)
     if problem:
         raise RuleViolation(problem)
@@ -69,7 +58,7 @@ def register(username: str, password: str, role: str, country: str) -> tuple[Sig
         with database.atomic():
             user = User.create(
                 username=name,
-                username_key=username_key(name),
+                username_key=names.username_key(name),
                 username_skeleton=names.skeleton(name),
                 password_hash=password_hash,
                 role=role,
@@ -87,7 +76,7 @@ def register(username: str, password: str, role: str, country: str) -> tuple[Sig
 
 def authenticate(username: str, password: str) -> SignIn | None:
     """Check the password and unwrap the user's key; move an older account to its own keys."""
-    user = find_user(username)
+    user = find_account(username)
     if user is None:
         # spend the same effort as for a real account, so timing does not reveal names
         passwords.verify_password(passwords.dummy_hash(), password)
@@ -136,7 +125,7 @@ def _adopt_keys(user: User, password: str) -> SignIn:
 
 def reset_with_recovery_code(username: str, code: str, new_password: str) -> SignIn:
     """Spend one recovery code to set a new password, keeping the user's key and data."""
-    user = find_user(username)
+    user = find_account(username)
     failure = RuleViolation(_l("That username and recovery code do not match."))
     if user is None:
         raise failure
@@ -214,7 +203,3 @@ def update_languages(user: User, languages: str, country: str) -> None:
     if user.is_activist:
         user.country = country
     user.save()
-
-
-def contact_kinds_of(user: User) -> set[str]:
-    return {c.kind for c in ContactField.select(ContactField.kind).where(ContactField.user == user)}

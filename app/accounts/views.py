@@ -1,12 +1,9 @@
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import contacts, throttle
-from ..rules import RuleViolation
-from ..taxonomy import pack, unpack
-from . import deletion, rules
-from .deletion_form import DeleteAccountForm
-from .forms import (
+from movements.app.accounts import deletion, rules
+from movements.app.accounts.deletion_form import DeleteAccountForm
+from movements.app.accounts.forms import (
     ContactForm,
     LanguagesForm,
     LoginForm,
@@ -15,7 +12,11 @@ from .forms import (
     RecoverForm,
     SignupForm,
 )
-from .sessions import login_required, sign_in, sign_out, sign_out_everywhere
+from movements.app.core.errors import RuleViolation
+from movements.app.core.taxonomy import pack, unpack
+from movements.app.keys import contacts
+from movements.app.web import throttle
+from movements.app.web.sessions import login_required, sign_in, sign_out, sign_out_everywhere
 
 
 def safe_next(target: str | None) -> str:

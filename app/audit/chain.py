@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from peewee import IntegrityError
 
-from ..db import database
-from ..models import User, today
-from .models import StaffLogEntry
+from movements.app.core.db import database
+from movements.app.core.models import StaffLogEntry, User, today
 
 GENESIS = "0" * 64
 APPEND_ATTEMPTS = 3

@@ -9,13 +9,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..eligibility import eligible_countries
-from ..forms import MaxItems, options
-from ..models import HelpRequest
-from ..taxonomy import SKILLS, languages
-from .invitations import NOTE_MAX
-from .models import StandingOffer
-from .rules import StandingOfferFields
+from movements.app.core.eligibility import eligible_countries
+from movements.app.core.models import HelpRequest, StandingOffer
+from movements.app.core.taxonomy import SKILLS, languages
+from movements.app.directory.invitations import NOTE_MAX
+from movements.app.directory.rules import StandingOfferFields
+from movements.app.web.forms import MaxItems, options
 
 STAR_CHOICES = {
     "": _l("Any"),

@@ -8,16 +8,15 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from ..accounts.rules import find_user
-from ..db import database
-from ..envelopes import Context, open_with, seal_to
-from ..models import HelpRequest, Offer, User, today
-from ..notifications.rules import notify
-from ..reports.blocks import has_blocked
-from ..requests.rules import can_see, is_open
-from ..rules import NotFound, RuleViolation
-from . import rules
-from .models import Invitation, StandingOffer
+from movements.app.blocks.rules import has_blocked
+from movements.app.core.db import database
+from movements.app.core.errors import NotFound, RuleViolation
+from movements.app.core.members import find_member
+from movements.app.core.models import HelpRequest, Invitation, Offer, StandingOffer, User, today
+from movements.app.core.visibility import can_see, is_open
+from movements.app.directory import rules
+from movements.app.keys.envelopes import Context, open_with, seal_to
+from movements.app.notifications.rules import notify
 
 INVITATIONS_PER_DAY = 10
 NOTE_MAX = 1000
@@ -32,8 +31,8 @@ INVITATION_STATUSES = {
 
 def find_listed_provider(name: str) -> User:
     """The provider behind a directory entry; anyone who never opted in does not exist here."""
-    user = find_user(name) if len(name) <= 64 else None
-    if user is None or not user.is_provider or rules.listing_of(user) is None:
+    user = find_member(name)
+    if not user.is_provider or rules.listing_of(user) is None:
         raise NotFound
     if not rules.in_good_standing(user):
         raise NotFound

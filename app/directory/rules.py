@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from ..db import database, is_sqlite
-from ..eligibility import eligible_countries
-from ..models import Match, User, today
-from ..moderation.standing import is_suspended
-from ..rules import NotFound, RuleViolation
-from ..taxonomy import SKILLS, languages, pack
-from .models import Listing, StandingOffer, StandingOfferText
+from movements.app.core.db import database, is_sqlite
+from movements.app.core.eligibility import eligible_countries
+from movements.app.core.errors import NotFound, RuleViolation
+from movements.app.core.models import Listing, Match, StandingOffer, StandingOfferText, User, today
+from movements.app.core.taxonomy import SKILLS, languages, pack
+from movements.app.moderation.standing import is_suspended
 
 STANDING_OFFER_DAYS = 180
 OPEN_STANDING_OFFERS_MAX = 10

@@ -6,13 +6,12 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from ..db import is_sqlite
-from ..eligibility import eligible_countries
-from ..matches.rules import CommunityRating, community_rating
-from ..models import Match, User
-from ..taxonomy import unpack
-from .models import Listing, StandingOffer, StandingOfferText
-from .rules import at_capacity, good_standing_clause, live_clause
+from movements.app.core.db import is_sqlite
+from movements.app.core.eligibility import eligible_countries
+from movements.app.core.models import Listing, Match, StandingOffer, StandingOfferText, User
+from movements.app.core.taxonomy import unpack
+from movements.app.directory.rules import at_capacity, good_standing_clause, live_clause
+from movements.app.matches.rules import CommunityRating, community_rating
 
 SEARCH_TERMS_MAX = 8
 PAGE_MAX = 500

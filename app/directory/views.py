@@ -10,12 +10,17 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from ..accounts.sessions import login_required
-from ..requests.rules import get_visible
-from ..rules import RuleViolation
-from ..taxonomy import unpack
-from . import invitations, rules, search
-from .forms import ANY_COUNTRY, DirectoryForm, InvitationForm, StandingOfferForm
+from movements.app.core.errors import RuleViolation
+from movements.app.core.taxonomy import unpack
+from movements.app.core.visibility import get_visible
+from movements.app.directory import invitations, rules, search
+from movements.app.directory.forms import (
+    ANY_COUNTRY,
+    DirectoryForm,
+    InvitationForm,
+    StandingOfferForm,
+)
+from movements.app.web.sessions import login_required
 
 
 def make_blueprint() -> Blueprint:

@@ -1,6 +1,6 @@
 from flask import Blueprint, g, render_template
 
-from ..requests.rules import requests_of
+from movements.app.requests.rules import requests_of
 
 
 def make_blueprint() -> Blueprint:

@@ -3,8 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..forms import CheckboxListField, options
-from .rules import MESSAGE_MAX
+from movements.app.matches.rules import MESSAGE_MAX
+from movements.app.web.forms import CheckboxListField, options
 
 
 class MessageForm(FlaskForm):

@@ -6,13 +6,13 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError, fn
 
-from ..db import database
-from ..envelopes import Context, open_with, seal_to
-from ..models import HelpRequest, Match, Message, Rating, User
-from ..notifications.rules import notify
-from ..reports.blocks import has_blocked
-from ..rules import NotFound, RuleViolation
-from ..trust.stars import recompute
+from movements.app.blocks.rules import has_blocked
+from movements.app.core.db import database
+from movements.app.core.errors import NotFound, RuleViolation
+from movements.app.core.models import HelpRequest, Match, Message, Rating, User
+from movements.app.keys.envelopes import Context, open_with, seal_to
+from movements.app.notifications.rules import notify
+from movements.app.trust.stars import recompute
 
 MESSAGE_MAX = 5000
 

@@ -1,12 +1,13 @@
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import contacts, throttle
-from ..accounts.sessions import login_required
-from ..forms import options
-from ..rules import RuleViolation
-from . import rules
-from .forms import CancelForm, MessageForm, RatingForm, RevealForm
+from movements.app.core.errors import RuleViolation
+from movements.app.keys import contacts
+from movements.app.matches import rules
+from movements.app.matches.forms import CancelForm, MessageForm, RatingForm, RevealForm
+from movements.app.web import throttle
+from movements.app.web.forms import options
+from movements.app.web.sessions import login_required
 
 
 def reveal_form(user, match, **kwargs) -> RevealForm:

@@ -1,8 +1,8 @@
 """Taking content down. What was removed keeps its place, marked "removed by moderators"."""
 
-from ..db import database, is_sqlite
-from ..models import HelpRequest, Message, Offer, Rating, RequestText, User
-from ..trust.stars import recompute
+from movements.app.core.db import database, is_sqlite
+from movements.app.core.models import HelpRequest, Message, Offer, Rating, RequestText, User
+from movements.app.trust.stars import recompute
 
 OFFER_REMOVED = "removed"
 

@@ -6,10 +6,9 @@ text is otherwise sealed to the two parties and stays unreadable here.
 
 from dataclasses import dataclass
 
-from ..models import HelpRequest, Message, Offer, Rating, User
-from ..reports.models import Report
-from ..reports.rules import quoted_text
-from .content import OFFER_REMOVED
+from movements.app.core.models import HelpRequest, Message, Offer, Rating, Report, User
+from movements.app.moderation.content import OFFER_REMOVED
+from movements.app.reports.rules import quoted_text
 
 
 @dataclass(frozen=True)

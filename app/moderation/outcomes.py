@@ -9,18 +9,26 @@ import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from .. import userkeys
-from ..audit.chain import record
-from ..db import database
-from ..models import HelpRequest, LoginSession, Message, Offer, Rating, User, today
-from ..notifications.rules import notify
-from ..reports.models import Report
-from ..rules import NotFound, RuleViolation
-from ..staff.access import ensure_admin, ensure_member, ensure_staff
-from ..trust.stars import recompute
-from . import content
-from .context import in_context
-from .standing import is_suspended
+from movements.app.audit.chain import record
+from movements.app.core.access import ensure_admin, ensure_member, ensure_staff
+from movements.app.core.db import database
+from movements.app.core.errors import NotFound, RuleViolation
+from movements.app.core.models import (
+    HelpRequest,
+    LoginSession,
+    Message,
+    Offer,
+    Rating,
+    Report,
+    User,
+    today,
+)
+from movements.app.keys import userkeys
+from movements.app.moderation import content
+from movements.app.moderation.context import in_context
+from movements.app.moderation.standing import is_suspended
+from movements.app.notifications.rules import notify
+from movements.app.trust.stars import recompute
 
 OUTCOMES = {
     "dismiss": _l("Dismiss: no action"),

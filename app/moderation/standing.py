@@ -6,8 +6,8 @@ be used to learn which accounts were moderated.
 
 from flask_babel import lazy_gettext as _l
 
-from ..models import User, today
-from ..rules import RuleViolation
+from movements.app.core.errors import RuleViolation
+from movements.app.core.models import User, today
 
 
 def is_suspended(user: User) -> bool:

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from ..models import Notification, User
+from movements.app.core.models import Notification, User
 
 MESSAGES = {
     "offer_received": _l("New offer of help on your request “%(subject)s”."),
@@ -32,7 +32,7 @@ MESSAGES = {
     "moderation_removed": _l("Moderators removed your account: “%(subject)s”"),
     "invitation_received": _l("You are invited to offer help on “%(subject)s”."),
     "invitation_declined": _l("Your invitation on “%(subject)s” was declined."),
-    # app/purge.py: the subject is the date of deletion (YYYY-MM-DD)
+    # app/cli/purge.py: the subject is the date of deletion (YYYY-MM-DD)
     "account_expiring": _l(
         "Your account was unused for a long time and would have been deleted on %(subject)s. "
         "Signing in keeps it: there is nothing more to do."

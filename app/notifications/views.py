@@ -1,7 +1,7 @@
 from flask import Blueprint, g, redirect, render_template, url_for
 
-from ..accounts.sessions import login_required
-from . import rules
+from movements.app.notifications import rules
+from movements.app.web.sessions import login_required
 
 
 def make_blueprint() -> Blueprint:

@@ -3,12 +3,12 @@
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from ..db import database
-from ..models import HelpRequest, Match, Offer, User
-from ..notifications.rules import notify
-from ..reports.blocks import has_blocked
-from ..requests.rules import can_see, is_open
-from ..rules import NotFound, RuleViolation
+from movements.app.blocks.rules import has_blocked
+from movements.app.core.db import database
+from movements.app.core.errors import NotFound, RuleViolation
+from movements.app.core.models import HelpRequest, Match, Offer, User
+from movements.app.core.visibility import can_see, is_open
+from movements.app.notifications.rules import notify
 
 
 def may_offer(user: User | None, request: HelpRequest) -> bool:

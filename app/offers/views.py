@@ -1,12 +1,12 @@
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from .. import throttle
-from ..accounts.sessions import login_required
-from ..requests.rules import get_visible
-from ..rules import RuleViolation
-from . import rules
-from .forms import OfferForm
+from movements.app.core.errors import RuleViolation
+from movements.app.core.visibility import get_visible
+from movements.app.offers import rules
+from movements.app.offers.forms import OfferForm
+from movements.app.web import throttle
+from movements.app.web.sessions import login_required
 
 
 def make_blueprint() -> Blueprint:

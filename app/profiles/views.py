@@ -1,8 +1,9 @@
 from flask import Blueprint, abort, render_template
 
-from ..accounts.rules import find_user
-from ..matches.rules import community_rating, completed_matches_count, recent_comments
-from ..taxonomy import unpack
+from movements.app.core.errors import NotFound
+from movements.app.core.members import find_member
+from movements.app.core.taxonomy import unpack
+from movements.app.matches.rules import community_rating, completed_matches_count, recent_comments
 
 
 def make_blueprint() -> Blueprint:
@@ -10,10 +11,9 @@ def make_blueprint() -> Blueprint:
 
     @bp.get("/users/<name>")
     def show(name):
-        if len(name) > 64:
-            abort(404)
-        user = find_user(name)
-        if user is None or user.is_staff:  # who moderates is nobody's business outside staff
+        try:
+            user = find_member(name)
+        except NotFound:
             abort(404)
         return render_template(
             "profile.html",

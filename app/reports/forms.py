@@ -3,8 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..forms import options
-from .rules import DETAILS_MAX, REASONS
+from movements.app.reports.rules import DETAILS_MAX, REASONS
+from movements.app.web.forms import options
 
 
 class ReportForm(FlaskForm):

@@ -2,15 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 
-from crypto import associated_data
-
-from .. import vault
-from ..db import database
-from ..models import User
-from ..rules import RuleViolation
-from .blocks import has_blocked
-from .models import Report
-from .targets import Target
+from movements.app.blocks.rules import has_blocked
+from movements.app.core.db import database
+from movements.app.core.errors import RuleViolation
+from movements.app.core.models import Report, User
+from movements.app.keys import vault
+from movements.app.reports.targets import Target
+from movements.crypto import associated_data
 
 REASONS = {
     "violence": _l("Calls for violence"),

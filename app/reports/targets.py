@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from ..accounts.rules import find_user
-from ..matches.rules import messages_of
-from ..models import HelpRequest, Match, Message, Offer, Rating, User
-from ..requests.rules import can_see
-from ..rules import NotFound
+from movements.app.core.errors import NotFound
+from movements.app.core.members import find_member
+from movements.app.core.models import HelpRequest, Match, Message, Offer, Rating, User
+from movements.app.core.visibility import can_see
+from movements.app.matches.rules import messages_of
 
 KINDS = ("user", "request", "offer", "message", "rating")
 KEY_MAX = 64
@@ -47,9 +47,7 @@ def parse(raw: str | None) -> tuple[str, str]:
 
 
 def _user(reporter: User, key: str) -> Target:
-    user = find_user(key)
-    if user is None:
-        raise NotFound
+    user = find_member(key)
     return Target("user", user.username, user, user.username)
 
 

@@ -3,16 +3,20 @@
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..accounts.rules import find_user
-from ..accounts.sessions import login_required
-from ..rules import RuleViolation
-from . import blocks, rules, targets
-from .forms import ActionForm, ReportForm
+from movements.app.blocks import rules as blocks
+from movements.app.core.errors import NotFound, RuleViolation
+from movements.app.core.members import find_member
+from movements.app.reports import rules, targets
+from movements.app.reports.forms import ActionForm, ReportForm
+from movements.app.web.sessions import login_required
 
 
 def _other(name: str):
-    user = find_user(name) if len(name) <= 64 else None
-    if user is None or user.id == g.user.id:
+    try:
+        user = find_member(name)
+    except NotFound:
+        abort(404)
+    if user.id == g.user.id:
         abort(404)
     return user
 

@@ -10,10 +10,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..eligibility import eligible_countries
-from ..forms import CheckboxListField, MaxItems, options
-from ..taxonomy import REQUEST_STATUSES, SKILLS, URGENCIES, VISIBILITIES, languages
-from .rules import RequestFields
+from movements.app.core.eligibility import eligible_countries
+from movements.app.core.taxonomy import REQUEST_STATUSES, SKILLS, URGENCIES, VISIBILITIES, languages
+from movements.app.requests.rules import RequestFields
+from movements.app.web.forms import CheckboxListField, MaxItems, options
 
 EXPIRY_CHOICES = {7: _l("1 week"), 30: _l("1 month"), 90: _l("3 months"), 180: _l("6 months")}
 

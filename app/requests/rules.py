@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from ..db import database, is_sqlite
-from ..eligibility import ensure_eligible_focus
-from ..models import HelpRequest, Offer, RequestText, User, today
-from ..notifications.rules import notify
-from ..rules import NotFound, RuleViolation
-from ..taxonomy import pack
+from movements.app.core.db import database, is_sqlite
+from movements.app.core.eligibility import ensure_eligible_focus
+from movements.app.core.errors import NotFound, RuleViolation
+from movements.app.core.models import HelpRequest, Offer, RequestText, User, today
+from movements.app.core.taxonomy import pack
+from movements.app.core.visibility import visible_to
+from movements.app.notifications.rules import notify
 
 SEARCH_TERMS_MAX = 8
 PAGE_MAX = 500
@@ -41,32 +42,6 @@ class Filters:
     status: str = HelpRequest.OPEN
     q: str = ""
     page: int = 1
-
-
-def can_see(user: User | None, request: HelpRequest) -> bool:
-    """The visibility rule: who may see a request, in listings and on its page."""
-    if user is not None and user.id == request.author_id:
-        return True
-    if request.status == HelpRequest.REMOVED:
-        return False
-    if request.visibility == "everyone":
-        return True
-    if user is None:
-        return False
-    if request.visibility == "signed_in":
-        return True
-    return user.is_provider and user.trust_stars >= request.min_stars
-
-
-def get_visible(user: User | None, public_id: str) -> HelpRequest:
-    request = HelpRequest.get_or_none(HelpRequest.public_id == public_id)
-    if request is None or not can_see(user, request):
-        raise NotFound
-    return request
-
-
-def is_open(request: HelpRequest) -> bool:
-    return request.status == HelpRequest.OPEN and request.expires_on >= today()
 
 
 def _apply(request: HelpRequest, fields: RequestFields) -> None:
@@ -147,20 +122,10 @@ def _search_expression(q: str) -> str | None:
     return " ".join(f'"{word}"' for word in words) or None
 
 
-def _visibility_clause(user: User | None):
-    clause = HelpRequest.visibility == "everyone"
-    if user is None:
-        return clause
-    clause |= HelpRequest.visibility == "signed_in"
-    if user.is_provider:
-        clause |= (HelpRequest.visibility == "stars") & (HelpRequest.min_stars <= user.trust_stars)
-    return clause | (HelpRequest.author == user.id)
-
-
 def browse(user: User | None, filters: Filters, page_size: int) -> tuple[list[HelpRequest], bool]:
     """One page of the requests this visitor may see, newest first, and whether more follow."""
     query = HelpRequest.select(HelpRequest, User).join(User)
-    where = _visibility_clause(user) & (HelpRequest.status == filters.status)
+    where = visible_to(user) & (HelpRequest.status == filters.status)
     if filters.status == HelpRequest.OPEN:
         where &= HelpRequest.expires_on >= today()
     if filters.skill:

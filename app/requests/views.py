@@ -11,13 +11,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import throttle
-from ..accounts.sessions import login_required
-from ..offers import rules as offer_rules
-from ..offers.forms import OfferForm
-from ..taxonomy import unpack
-from . import rules
-from .forms import BrowseForm, RequestForm, WhereForm
+from movements.app.core.taxonomy import unpack
+from movements.app.core.visibility import get_visible, is_open
+from movements.app.offers import rules as offer_rules
+from movements.app.offers.forms import OfferForm
+from movements.app.requests import rules
+from movements.app.requests.forms import BrowseForm, RequestForm, WhereForm
+from movements.app.web import throttle
+from movements.app.web.sessions import login_required
 
 
 def make_blueprint() -> Blueprint:
@@ -65,13 +66,13 @@ def make_blueprint() -> Blueprint:
 
     @bp.get("/requests/<public_id>")
     def show(public_id):
-        help_request = rules.get_visible(g.user, public_id)
+        help_request = get_visible(g.user, public_id)
         return render_template(
             "requests/show.html",
             req=help_request,
             skills=unpack(help_request.skills),
             languages=unpack(help_request.languages),
-            is_open=rules.is_open(help_request),
+            is_open=is_open(help_request),
             offers=offer_rules.offers_for_author(g.user, help_request),
             own_offer=offer_rules.own_offer(g.user, help_request),
             may_offer=offer_rules.may_offer(g.user, help_request),
@@ -81,7 +82,7 @@ def make_blueprint() -> Blueprint:
     @bp.route("/requests/<public_id>/edit", methods=["GET", "POST"])
     @login_required
     def edit(public_id):
-        help_request = rules.get_visible(g.user, public_id)
+        help_request = get_visible(g.user, public_id)
         if help_request.author_id != g.user.id:
             abort(404)
         if request.method == "GET":
@@ -96,7 +97,7 @@ def make_blueprint() -> Blueprint:
     @bp.route("/requests/<public_id>/withdraw", methods=["GET", "POST"])
     @login_required
     def withdraw(public_id):
-        help_request = rules.get_visible(g.user, public_id)
+        help_request = get_visible(g.user, public_id)
         if help_request.author_id != g.user.id:
             abort(404)
         if request.method == "POST":

@@ -6,12 +6,12 @@ and useless after the first sign-in, where its holder must choose their own.
 
 import secrets
 
-from ..accounts.rules import find_user, register
-from ..audit.chain import COMMAND_LINE, record
-from ..db import database
-from ..models import User
-from ..rules import RuleViolation
-from ..trust.models import Judgement
+from movements.app.accounts.rules import register
+from movements.app.audit.chain import COMMAND_LINE, record
+from movements.app.core.db import database
+from movements.app.core.errors import RuleViolation
+from movements.app.core.members import find_account
+from movements.app.core.models import Judgement, User
 
 ONE_TIME_PASSWORD_BYTES = 15  # 20 URL-safe characters, 120 bits
 
@@ -38,7 +38,7 @@ def staff_members() -> list[User]:
 
 
 def _staff_named(name: str) -> User:
-    user = find_user(name)
+    user = find_account(name)
     if user is None or not user.is_staff:
         raise RuleViolation(f"no staff member named {name}")
     return user

@@ -5,10 +5,10 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..forms import options
-from ..moderation.outcomes import OUTCOMES, REASON_MAX, SUSPENSION_DAYS_MAX
-from ..trust.evidence import NOTE_MAX
-from ..trust.stars import MOST_FROM_EVIDENCE, STAFF_EVIDENCE
+from movements.app.moderation.outcomes import OUTCOMES, REASON_MAX, SUSPENSION_DAYS_MAX
+from movements.app.trust.evidence import NOTE_MAX
+from movements.app.trust.stars import MOST_FROM_EVIDENCE, STAFF_EVIDENCE
+from movements.app.web.forms import options
 
 PAGE_MAX = 10_000
 

@@ -18,14 +18,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from ..accounts.rules import find_user
-from ..audit.chain import page_of_entries
-from ..moderation import outcomes
-from ..moderation.context import in_context
-from ..reports.rules import REASONS
-from ..trust import evidence as trust
-from ..trust.stars import STAFF_EVIDENCE, STAR_TABLE, evidence_counts
-from .forms import (
+from movements.app.audit.chain import page_of_entries
+from movements.app.core.members import find_account
+from movements.app.moderation import outcomes
+from movements.app.moderation.context import in_context
+from movements.app.reports.rules import REASONS
+from movements.app.staff.forms import (
     ActionForm,
     ConfirmedForm,
     EvidenceForm,
@@ -35,6 +33,8 @@ from .forms import (
     PageForm,
     ReasonForm,
 )
+from movements.app.trust import evidence as trust
+from movements.app.trust.stars import STAFF_EVIDENCE, STAR_TABLE, evidence_counts
 
 AREA = "/staff"
 LOG_PAGE = 50
@@ -70,7 +70,7 @@ def _guard():
 
 
 def _member(name: str):
-    user = find_user(name) if len(name) <= 64 else None
+    user = find_account(name)
     if user is None:
         abort(404)
     return user
@@ -125,7 +125,7 @@ def make_blueprint() -> Blueprint:
         form = FindUserForm(request.args)
         if not form.validate():
             return index_page(form, 400)
-        user = find_user(form.name.data)
+        user = find_account(form.name.data)
         if user is None:
             form.name.errors.append(_("Nobody has that username."))
             return index_page(form, 404)

@@ -8,14 +8,13 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from ..audit.chain import record
-from ..db import database
-from ..models import User, today
-from ..rules import NotFound, RuleViolation
-from ..staff.access import ensure_member, ensure_staff
-from . import profiles
-from .models import Evidence, Judgement, StarLimit, Vouch
-from .stars import MOST_FROM_EVIDENCE, STAFF_EVIDENCE, recompute
+from movements.app.audit.chain import record
+from movements.app.core.access import ensure_member, ensure_staff
+from movements.app.core.db import database
+from movements.app.core.errors import NotFound, RuleViolation
+from movements.app.core.models import Evidence, Judgement, StarLimit, User, Vouch, today
+from movements.app.trust import profiles
+from movements.app.trust.stars import MOST_FROM_EVIDENCE, STAFF_EVIDENCE, recompute
 
 NOTE_MAX = 300
 

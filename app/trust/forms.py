@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length, Optional
 
-from .profiles import LINK_MAX
+from movements.app.trust.profiles import LINK_MAX
 
 
 class PublicProfileForm(FlaskForm):

@@ -6,15 +6,13 @@ confirmation was about a different profile.
 
 from flask_babel import lazy_gettext as _l
 
-from crypto import associated_data
-
-from .. import vault
-from ..audit.chain import SYSTEM, record
-from ..db import database
-from ..models import User
-from ..rules import RuleViolation
-from .models import Evidence, PublicProfile
-from .stars import recompute
+from movements.app.audit.chain import SYSTEM, record
+from movements.app.core.db import database
+from movements.app.core.errors import RuleViolation
+from movements.app.core.models import Evidence, PublicProfile, User
+from movements.app.keys import vault
+from movements.app.trust.stars import recompute
+from movements.crypto import associated_data
 
 LINK_MAX = 200
 

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from peewee import fn
 
-from ..models import Rating, User
-from .models import Evidence, Judgement, StarLimit, Vouch
+from movements.app.core.models import Evidence, Judgement, Rating, StarLimit, User, Vouch
 
 MOST_FROM_EVIDENCE = 4
 KNOWN_AND_TRUSTED = 5
@@ -43,7 +42,6 @@ STAR_TABLE = (
     Source("vouch", _l("A user with 4 or more stars vouches for them"), 1, 1, 2, False),
     Source("track_record", _l("Completed matches the other side rated 4 or 5"), 1, 3, 2, False),
 )
-SOURCES = {source.kind: source for source in STAR_TABLE}
 STAFF_EVIDENCE = {source.kind: source.label for source in STAR_TABLE if source.by_staff}
 
 

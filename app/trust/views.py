@@ -3,19 +3,19 @@
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from ..accounts.rules import find_user
-from ..accounts.sessions import login_required
-from ..rules import RuleViolation
-from . import profiles, vouches
-from .forms import ActionForm, PublicProfileForm
-from .stars import STAR_TABLE, evidence_counts
+from movements.app.core.errors import NotFound, RuleViolation
+from movements.app.core.members import find_member
+from movements.app.trust import profiles, vouches
+from movements.app.trust.forms import ActionForm, PublicProfileForm
+from movements.app.trust.stars import STAR_TABLE, evidence_counts
+from movements.app.web.sessions import login_required
 
 
 def _person(name: str):
-    user = find_user(name) if len(name) <= 64 else None
-    if user is None or user.is_staff:
+    try:
+        return find_member(name)
+    except NotFound:
         abort(404)
-    return user
 
 
 def star_basis(user) -> list[tuple[str, int]]:

@@ -9,12 +9,11 @@ import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from ..db import database
-from ..models import User, today
-from ..notifications.rules import notify
-from ..rules import NotFound, RuleViolation
-from .models import Vouch
-from .stars import VOUCH_MIN_STARS, recompute
+from movements.app.core.db import database
+from movements.app.core.errors import NotFound, RuleViolation
+from movements.app.core.models import User, Vouch, today
+from movements.app.notifications.rules import notify
+from movements.app.trust.stars import VOUCH_MIN_STARS, recompute
 
 VOUCHES_PER_MONTH = 3
 MONTH = datetime.timedelta(days=30)

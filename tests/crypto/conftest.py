@@ -2,7 +2,7 @@
 
 import pytest
 
-from crypto import KdfParameters, Keyring, use_kdf_parameters
+from movements.crypto import KdfParameters, Keyring, use_kdf_parameters
 
 # The least argon2id accepts: one pass, 8 KiB, one lane. Production cost is in
 # crypto.userkeys.KDF_PARAMETERS; bench/bench_crypto.py measures it.

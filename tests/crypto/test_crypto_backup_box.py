@@ -4,8 +4,8 @@ import pytest
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from crypto import DecryptionError, KdfParameters
-from crypto.backup_box import HEADER_SIZE, BackupReader, BackupWriter
+from movements.crypto import DecryptionError, KdfParameters
+from movements.crypto.backup_box import HEADER_SIZE, BackupReader, BackupWriter
 
 PASSPHRASE = "correct horse battery staple"
 CHEAP = KdfParameters(time_cost=1, memory_cost=8, parallelism=1)

@@ -1,6 +1,6 @@
 import pytest
 
-from crypto import associated_data
+from movements.crypto import associated_data
 
 
 def test_parts_are_length_prefixed():

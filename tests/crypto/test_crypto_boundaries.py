@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import crypto
+from movements import crypto
 
 PACKAGE = Path(crypto.__file__).parent
 ALLOWED_THIRD_PARTY = {"cryptography", "argon2"}
@@ -29,15 +29,15 @@ def test_crypto_imports_only_the_standard_library_cryptography_and_argon2():
 
 def test_importing_crypto_pulls_in_no_flask_app_or_onion():
     code = (
-        "import sys, crypto; "
-        "print(sorted(m for m in ('flask', 'app', 'onion', 'werkzeug') if m in sys.modules))"
+        "import sys, movements.crypto; "
+        "print(sorted(m for m in ('flask', 'movements.app', 'movements.onion', 'werkzeug') "
+        "if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         check=True,
-        cwd=PACKAGE.parent,
     )
     assert result.stdout.strip() == "[]"
 

@@ -4,8 +4,8 @@ import stat
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from crypto import DecryptionError, Keyring, KeyringError, associated_data
-from crypto import keyring as keyring_module
+from movements.crypto import DecryptionError, Keyring, KeyringError, associated_data
+from movements.crypto import keyring as keyring_module
 
 AD = associated_data("contact", "value", 7)
 

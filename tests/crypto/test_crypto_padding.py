@@ -1,6 +1,6 @@
 import pytest
 
-from crypto import BUCKET_SIZE, DecryptionError, pad, padded_length, unpad
+from movements.crypto import BUCKET_SIZE, DecryptionError, pad, padded_length, unpad
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,14 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from crypto import DecryptionError, associated_data, generate_keypair, open_sealed, seal, sealing
+from movements.crypto import (
+    DecryptionError,
+    associated_data,
+    generate_keypair,
+    open_sealed,
+    seal,
+    sealing,
+)
 
 # RFC 7748 section 6.1: Alice is the recipient, Bob's key serves as the ephemeral key.
 ALICE = bytes.fromhex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a")

@@ -3,7 +3,7 @@ import threading
 
 import pytest
 
-from crypto import DecryptionError, SessionKeyStore, generate_keypair, private_bytes
+from movements.crypto import DecryptionError, SessionKeyStore, generate_keypair, private_bytes
 
 ABSOLUTE, IDLE = 8 * 3600.0, 1800.0
 

@@ -3,7 +3,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from crypto import (
+from movements.crypto import (
     KDF_PARAMETERS,
     DecryptionError,
     KdfParameters,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.directory import rules
+from movements.app.directory import rules
 
 STANDING_OFFER_FORM = {
     "title": "Pro-bono asylum advice for Syrians in Germany",

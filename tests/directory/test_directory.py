@@ -4,13 +4,12 @@ import datetime
 
 import pytest
 
-from app.db import is_sqlite
-from app.directory import rules
-from app.directory.models import Listing, StandingOffer, StandingOfferText
-from app.matches.rules import mark_done, rate
-from app.models import User, today
-from app.offers.rules import accept_offer, make_offer
-from app.requests.rules import create_request
+from movements.app.core.db import is_sqlite
+from movements.app.core.models import Listing, StandingOffer, StandingOfferText, User, today
+from movements.app.directory import rules
+from movements.app.matches.rules import mark_done, rate
+from movements.app.offers.rules import accept_offer, make_offer
+from movements.app.requests.rules import create_request
 
 from ..conftest import as_user, make_user, post, request_fields
 from ..pages import problems_in

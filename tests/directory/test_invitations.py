@@ -2,14 +2,21 @@
 
 import pytest
 
-from app.directory import invitations, rules
-from app.directory.models import Invitation, StandingOffer
-from app.matches.rules import cancel_match
-from app.models import HelpRequest, Match, Notification, Offer, User
-from app.offers.rules import accept_offer, make_offer
-from app.reports.blocks import block
-from app.requests.rules import create_request, withdraw_request
-from app.rules import NotFound, RuleViolation
+from movements.app.blocks.rules import block
+from movements.app.core.errors import NotFound, RuleViolation
+from movements.app.core.models import (
+    HelpRequest,
+    Invitation,
+    Match,
+    Notification,
+    Offer,
+    StandingOffer,
+    User,
+)
+from movements.app.directory import invitations, rules
+from movements.app.matches.rules import cancel_match
+from movements.app.offers.rules import accept_offer, make_offer
+from movements.app.requests.rules import create_request, withdraw_request
 
 from ..conftest import REQUEST_FORM, as_user, key_of, make_user, post, request_fields
 from ..pages import problems_in

@@ -4,12 +4,11 @@ import datetime
 
 import pytest
 
-from app.db import database, is_sqlite
-from app.directory import rules
-from app.directory.models import Listing, StandingOffer
-from app.models import today
-from app.rules import NotFound, RuleViolation
-from app.taxonomy import unpack
+from movements.app.core.db import database, is_sqlite
+from movements.app.core.errors import NotFound, RuleViolation
+from movements.app.core.models import Listing, StandingOffer, today
+from movements.app.core.taxonomy import unpack
+from movements.app.directory import rules
 
 from ..conftest import as_user, make_user, post
 from .conftest import STANDING_OFFER_FORM, standing_offer_fields

@@ -2,14 +2,16 @@
 
 import pytest
 
-from app import create_app, rotation, vault
-from app.accounts import rules as accounts
-from app.cli import main
-from app.contacts import field_context, set_contact
-from app.matches.rules import message_context, post_message
-from app.models import ContactField, LoginSession, Message, RecoveryCode, User
-from app.offers import rules as offers
-from crypto import associated_data
+from movements.app.accounts import rules as accounts
+from movements.app.cli import rotation
+from movements.app.cli.main import main
+from movements.app.core.models import ContactField, LoginSession, Message, RecoveryCode, User
+from movements.app.factory import create_app
+from movements.app.keys import vault
+from movements.app.keys.contacts import field_context, set_contact
+from movements.app.matches.rules import message_context, post_message
+from movements.app.offers import rules as offers
+from movements.crypto import associated_data
 
 from ..conftest import PASSWORD, as_user, post
 
@@ -161,7 +163,7 @@ def test_message_context_names_its_column(app, activist, provider, help_request)
 
 
 def test_rotation_covers_what_staff_read_under_the_keyring(app, activist, provider):
-    from app.trust.profiles import link_of, set_link
+    from movements.app.trust.profiles import link_of, set_link
 
     set_link(provider, "https://example.org/anna")
     old_key = vault.keyring().active_key_id

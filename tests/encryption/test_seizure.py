@@ -7,9 +7,15 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from app.models import ContactReveal, Message, User
-from app.offers import rules as offers
-from crypto import DecryptionError, Keyring, associated_data, open_sealed, unwrap_private_key
+from movements.app.core.models import ContactReveal, Message, User
+from movements.app.offers import rules as offers
+from movements.crypto import (
+    DecryptionError,
+    Keyring,
+    associated_data,
+    open_sealed,
+    unwrap_private_key,
+)
 
 from ..conftest import PASSWORD, as_user, post
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.faces import StaffListener
+from movements.app.web.faces import StaffListener
 
 ONION = "a" * 52 + "qd.onion"
 STAFF_ONION = "b" * 52 + "qd.onion"

@@ -2,10 +2,10 @@
 
 import pytest
 
-from app.accounts import rules as accounts
-from app.models import User
-from app.names import is_mixed_script, skeleton
-from app.rules import RuleViolation
+from movements.app.accounts import rules as accounts
+from movements.app.core.errors import RuleViolation
+from movements.app.core.models import User
+from movements.app.core.names import is_mixed_script, skeleton
 
 from ..conftest import PASSWORD
 

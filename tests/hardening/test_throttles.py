@@ -5,9 +5,10 @@ import threading
 
 import pytest
 
-from app import throttle
-from app.models import HelpRequest, Message, Offer, SignInThrottle, User, utcnow
-from app.offers import rules as offers
+from movements.app.core.models import HelpRequest, Message, Offer, SignInThrottle, User, utcnow
+from movements.app.keys import argon2_pool
+from movements.app.offers import rules as offers
+from movements.app.web import throttle
 
 from ..conftest import PASSWORD, as_user, post, request_fields
 from ..test_requests import NEW_REQUEST
@@ -105,7 +106,7 @@ def test_requests_per_day_per_account(app, activist, clock):
 
 def test_offers_per_day_per_account(app, activist, provider, clock):
     app.config["OFFERS_PER_DAY"] = 1
-    from app.requests.rules import create_request
+    from movements.app.requests.rules import create_request
 
     first, second = (create_request(activist, request_fields()) for _ in range(2))
     client = as_user(app, provider)
@@ -128,8 +129,8 @@ def test_messages_per_minute_per_account(app, activist, provider, help_request, 
 
 
 def test_argon2_pool_answers_busy_when_every_slot_is_taken(app, activist, monkeypatch):
-    monkeypatch.setattr(throttle, "ARGON2_WAIT_SECONDS", 0.05)
-    slots = throttle._argon2_slots
+    monkeypatch.setattr(argon2_pool, "ARGON2_WAIT_SECONDS", 0.05)
+    slots = argon2_pool._argon2_slots
     taken = 0
     while slots.acquire(blocking=False):
         taken += 1
@@ -149,7 +150,7 @@ def test_argon2_pool_is_as_wide_as_the_cores(app):
 
     held = []
     for _ in range(os.cpu_count()):
-        context = throttle.argon2_slot()
+        context = argon2_pool.argon2_slot()
         context.__enter__()
         held.append(context)
     try:
@@ -166,7 +167,7 @@ def test_argon2_pool_is_as_wide_as_the_cores(app):
 
 def _try_slot():
     try:
-        with throttle.argon2_slot():
+        with argon2_pool.argon2_slot():
             return "ok"
-    except throttle.Busy:
+    except argon2_pool.Busy:
         return "busy"

@@ -6,7 +6,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from app.logs import redact
+from movements.app.web.logs import redact
 
 from ..serving import running_server
 

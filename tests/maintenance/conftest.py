@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from app import contacts
-from app.matches import rules as matches
-from app.models import Match
-from app.offers import rules as offers
+from movements.app.core.models import Match
+from movements.app.keys import contacts
+from movements.app.matches import rules as matches
+from movements.app.offers import rules as offers
 
 from ..conftest import key_of
 

@@ -9,11 +9,13 @@ import tarfile
 
 import pytest
 
-from app import backup, contacts, create_app
-from app.cli import main
-from app.matches import rules as matches
-from crypto import KdfParameters
-from crypto.backup_box import BackupWriter
+from movements.app.cli import backup
+from movements.app.cli.main import main
+from movements.app.factory import create_app
+from movements.app.keys import contacts
+from movements.app.matches import rules as matches
+from movements.crypto import KdfParameters
+from movements.crypto.backup_box import BackupWriter
 
 from ..conftest import post
 from .conftest import reveal_all

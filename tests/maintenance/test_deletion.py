@@ -4,16 +4,12 @@ import secrets
 
 import pytest
 
-from app import contacts
-from app.accounts.deletion import delete_account
-from app.accounts.rules import update_languages, update_profile
-from app.audit.chain import verify
-from app.audit.models import StaffLogEntry
-from app.directory import rules as directory
-from app.matches import rules as matches
-from app.matches.rules import community_rating
-from app.models import (
+from movements.app.accounts.deletion import delete_account
+from movements.app.accounts.rules import update_languages, update_profile
+from movements.app.audit.chain import verify
+from movements.app.core.models import (
     ContactField,
+    Evidence,
     HelpRequest,
     LoginSession,
     Match,
@@ -22,11 +18,16 @@ from app.models import (
     Offer,
     Rating,
     RecoveryCode,
+    StaffLogEntry,
     User,
+    Vouch,
 )
-from app.requests import rules as requests_rules
-from app.trust import evidence, vouches
-from app.trust.models import Evidence, Vouch
+from movements.app.directory import rules as directory
+from movements.app.keys import contacts
+from movements.app.matches import rules as matches
+from movements.app.matches.rules import community_rating
+from movements.app.requests import rules as requests_rules
+from movements.app.trust import evidence, vouches
 
 from ..conftest import PASSWORD, as_user, key_of, make_user, post, request_fields
 from ..directory.conftest import standing_offer_fields

@@ -4,18 +4,18 @@ import datetime
 
 import pytest
 
-from app.cli import main
-from app.models import HelpRequest, Notification, Offer, User, today
-from app.notifications.rules import text_of
-from app.offers import rules as offers
-from app.purge import (
+from movements.app.cli.main import main
+from movements.app.cli.purge import (
     Retention,
     delete_expired_accounts,
     expire_requests,
     purge,
     send_notices,
 )
-from app.requests import rules as requests_rules
+from movements.app.core.models import HelpRequest, Notification, Offer, User, today
+from movements.app.notifications.rules import text_of
+from movements.app.offers import rules as offers
+from movements.app.requests import rules as requests_rules
 
 from ..conftest import as_user, make_user
 from ..trust_safety.conftest import make_staff
@@ -197,7 +197,7 @@ def test_the_purge_command_prints_its_counts(app, instance, activist, provider, 
 
 
 def test_the_retention_comes_from_the_configuration(tmp_path):
-    from app import create_app
+    from movements.app.factory import create_app
 
     app = create_app(
         {"ACCOUNT_RETENTION_DAYS": 90, "ACCOUNT_PURGE_NOTICE_DAYS": 7},

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from onion.control import ControlEndpoint
-from onion.process import TorProcess, launch_tor
+from movements.onion.control import ControlEndpoint
+from movements.onion.process import TorProcess, launch_tor
 from tests.onion.tornet import PrivateTorNetwork
 
 INSTALL_HINT = "install tor: apt-get install tor"

@@ -7,14 +7,14 @@ import hashlib
 
 import pytest
 
-from onion import ed25519
-from onion.address import (
+from movements.onion import ed25519
+from movements.onion.address import (
     address_from_public_key,
     is_valid_address,
     normalize_address,
     public_key_from_address,
 )
-from onion.errors import InvalidOnionAddress
+from movements.onion.errors import InvalidOnionAddress
 
 # RFC 8032 section 7.1, test 1: this public key, and the address tor's own unit tests expect
 # for it (test_hs_common.c, test_build_address).

@@ -50,7 +50,7 @@ def test_a_person_signs_up_posts_and_reads_a_request_by_onion_address(
         [
             sys.executable,
             "-m",
-            "app.cli",
+            "movements.app.cli",
             "serve",
             "--tor-control",
             tor_network.service_control,

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from onion.client_auth import (
+from movements.onion.client_auth import (
     ClientAuthKeyPair,
     add_authorized_client,
     b32decode_key,
@@ -18,9 +18,9 @@ from onion.client_auth import (
     remove_authorized_client,
     write_client_credential,
 )
-from onion.control import connect
-from onion.errors import InvalidKey, InvalidOnionAddress, KeyFileError
-from onion.process import launch_tor
+from movements.onion.control import connect
+from movements.onion.errors import InvalidKey, InvalidOnionAddress, KeyFileError
+from movements.onion.process import launch_tor
 
 ADDRESS = "25njqamcweflpvkl73j4szahhihoc4xt3ktcgjnpaingr5yhkenl5sid"
 

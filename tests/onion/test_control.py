@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from onion.control import ControlEndpoint, connect, parse_bootstrap_phase, parse_control_endpoint
-from onion.errors import OnionConfigError, TorControlError
+from movements.onion.control import (
+    ControlEndpoint,
+    connect,
+    parse_bootstrap_phase,
+    parse_control_endpoint,
+)
+from movements.onion.errors import OnionConfigError, TorControlError
 from tests.onion.tornet import free_ports
 
 

@@ -10,8 +10,8 @@ import stat
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from onion.errors import InvalidKey, KeyFileError
-from onion.keys import (
+from movements.onion.errors import InvalidKey, KeyFileError
+from movements.onion.keys import (
     ServiceKey,
     load_key,
     load_or_create_key,
@@ -19,7 +19,7 @@ from onion.keys import (
     save_key,
     write_hidden_service_dir,
 )
-from onion.torrc import read_hostname
+from movements.onion.torrc import read_hostname
 
 # An expanded key that never came from a seed, and the address tor 0.4.9.11 gave it when it
 # was published with ADD_ONION (ServiceID), recorded once; test_publish checks it again live.

@@ -5,8 +5,8 @@ import subprocess
 
 import pytest
 
-from app.cli import main
-from onion import load_key, load_or_create_key, read_authorized_clients
+from movements.app.cli.main import main
+from movements.onion import load_key, load_or_create_key, read_authorized_clients
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:

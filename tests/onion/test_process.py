@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from onion.errors import TorLaunchError, TorNotInstalled
-from onion.process import find_tor, launch_tor, render_config, tor_version
+from movements.onion.errors import TorLaunchError, TorNotInstalled
+from movements.onion.process import find_tor, launch_tor, render_config, tor_version
 
 
 def test_missing_tor_says_how_to_install_it():

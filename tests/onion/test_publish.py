@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from stem.control import Controller
 
-from onion.client_auth import ClientAuthKeyPair
-from onion.control import connect
-from onion.errors import InvalidKey, OnionConfigError, OnionPublishError
-from onion.keys import ServiceKey
-from onion.process import launch_tor
-from onion.publish import (
+from movements.onion.client_auth import ClientAuthKeyPair
+from movements.onion.control import connect
+from movements.onion.errors import InvalidKey, OnionConfigError, OnionPublishError
+from movements.onion.keys import ServiceKey
+from movements.onion.process import launch_tor
+from movements.onion.publish import (
     DEFAULT_DEFENSES,
     Defenses,
     add_onion,

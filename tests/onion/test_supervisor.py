@@ -10,13 +10,17 @@ import time
 
 import pytest
 
-from onion.client_auth import ClientAuthKeyPair, add_authorized_client, remove_authorized_client
-from onion.control import connect
-from onion.errors import OnionConfigError, TorControlError, TorNotInstalled
-from onion.keys import load_key
-from onion.publish import add_onion, remove_onion
-from onion.status import probe_status
-from onion.supervisor import AttachedOnion, Backoff, EmbeddedOnion, OnionService
+from movements.onion.client_auth import (
+    ClientAuthKeyPair,
+    add_authorized_client,
+    remove_authorized_client,
+)
+from movements.onion.control import connect
+from movements.onion.errors import OnionConfigError, TorControlError, TorNotInstalled
+from movements.onion.keys import load_key
+from movements.onion.publish import add_onion, remove_onion
+from movements.onion.status import probe_status
+from movements.onion.supervisor import AttachedOnion, Backoff, EmbeddedOnion, OnionService
 from tests.onion.tornet import free_ports
 
 OFFLINE = {"DisableNetwork": "1"}

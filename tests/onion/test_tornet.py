@@ -16,9 +16,13 @@ from collections.abc import Iterator
 import pytest
 from stem.descriptor.hidden_service import HiddenServiceDescriptorV3
 
-from onion.client_auth import ClientAuthKeyPair, add_authorized_client, write_client_credential
-from onion.status import probe_status
-from onion.supervisor import AttachedOnion, OnionService
+from movements.onion.client_auth import (
+    ClientAuthKeyPair,
+    add_authorized_client,
+    write_client_credential,
+)
+from movements.onion.status import probe_status
+from movements.onion.supervisor import AttachedOnion, OnionService
 from tests.onion.tornet import PrivateTorNetwork, SocksError, fetch, fetch_with_retry
 
 

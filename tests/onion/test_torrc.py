@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from onion.client_auth import ClientAuthKeyPair, add_authorized_client
-from onion.errors import KeyFileError, OnionConfigError
-from onion.keys import ServiceKey, write_hidden_service_dir
-from onion.process import stop_process
-from onion.publish import Defenses
-from onion.torrc import read_hostname, render_torrc
+from movements.onion.client_auth import ClientAuthKeyPair, add_authorized_client
+from movements.onion.errors import KeyFileError, OnionConfigError
+from movements.onion.keys import ServiceKey, write_hidden_service_dir
+from movements.onion.process import stop_process
+from movements.onion.publish import Defenses
+from movements.onion.torrc import read_hostname, render_torrc
 
 DEBIAN_DEFAULTS = Path("/usr/share/tor/tor-service-defaults-torrc")
 

@@ -36,9 +36,9 @@ from pathlib import Path
 import stem
 from stem.control import Controller
 
-from onion.control import connect, get_bootstrap
-from onion.errors import TorControlError
-from onion.process import ConfigValue, TorProcess, find_tor, launch_tor
+from movements.onion.control import connect, get_bootstrap
+from movements.onion.errors import TorControlError
+from movements.onion.process import ConfigValue, TorProcess, find_tor, launch_tor
 from tests.onion.socks_http import SocksError, fetch, fetch_with_retry
 
 __all__ = [

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from playhouse.pool import PooledDatabase
 
-from app import create_app
-from app.db import database
+from movements.app.core.db import database
+from movements.app.factory import create_app
 
 from .cluster import INSTALL_HINT, Cluster, ClusterUnavailable, find_bindir, running_cluster
 

@@ -9,10 +9,10 @@ import datetime
 
 import pytest
 
-from app import create_app
-from app.models import HelpRequest, User
-from app.purge import expire_requests
-from app.requests import rules
+from movements.app.cli.purge import expire_requests
+from movements.app.core.models import HelpRequest, User
+from movements.app.factory import create_app
+from movements.app.requests import rules
 from tests.conftest import make_user, post, request_fields
 
 pytestmark = pytest.mark.postgres

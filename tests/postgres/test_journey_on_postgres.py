@@ -6,8 +6,8 @@ assertions read what a person sees and what PostgreSQL holds.
 
 import pytest
 
-from app import create_app
-from app.models import HelpRequest, Match, Offer, Rating
+from movements.app.core.models import HelpRequest, Match, Offer, Rating
+from movements.app.factory import create_app
 from tests.conftest import post
 from tests.realistic import (
     TEST_CONFIG,

@@ -6,9 +6,10 @@ import peewee
 import pytest
 from playhouse.migrate import migrate
 
-from app import create_app, schema
-from app.db import bind, database
-from app.models import TABLES, HelpRequest, User
+from movements.app.core import schema
+from movements.app.core.db import bind, database
+from movements.app.core.models import TABLES, HelpRequest, User
+from movements.app.factory import create_app
 from tests.conftest import post
 from tests.realistic import location_id, signup
 from tests.test_cli import movements

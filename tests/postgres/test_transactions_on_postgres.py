@@ -10,9 +10,9 @@ import time
 import peewee
 import pytest
 
-from app.db import database
-from app.models import HelpRequest, Match, Offer, User
-from app.schema import SchemaVersion
+from movements.app.core.db import database
+from movements.app.core.models import HelpRequest, Match, Offer, User
+from movements.app.core.schema import SchemaVersion
 from tests.conftest import REQUEST_FORM, post, sign_in
 from tests.realistic import location_id, signup
 

@@ -2,13 +2,13 @@
 
 import pytest
 
-from app.accounts import rules as accounts
-from app.matches import rules as matches
-from app.models import Match, User
-from app.offers import rules as offers
-from app.requests import rules as requests_rules
-from app.staff.accounts import add_staff
-from app.trust import evidence, profiles
+from movements.app.accounts import rules as accounts
+from movements.app.core.models import Match, User
+from movements.app.matches import rules as matches
+from movements.app.offers import rules as offers
+from movements.app.requests import rules as requests_rules
+from movements.app.staff.accounts import add_staff
+from movements.app.trust import evidence, profiles
 
 from ..conftest import PASSWORD, post, request_fields
 

@@ -6,10 +6,10 @@ import sqlite3
 
 import pytest
 
-from app.audit import chain
-from app.audit.models import StaffLogEntry
-from app.cli import main
-from app.trust import evidence
+from movements.app.audit import chain
+from movements.app.cli.main import main
+from movements.app.core.models import StaffLogEntry
+from movements.app.trust import evidence
 
 from ..conftest import as_user
 from ..pages import problems_in

@@ -2,12 +2,11 @@
 
 import pytest
 
-from app.matches import rules as matches
-from app.models import Message, Offer
-from app.offers import rules as offers
-from app.reports import blocks
-from app.reports.models import Block
-from app.rules import NotFound, RuleViolation
+from movements.app.blocks import rules as blocks
+from movements.app.core.errors import NotFound, RuleViolation
+from movements.app.core.models import Block, Message, Offer
+from movements.app.matches import rules as matches
+from movements.app.offers import rules as offers
 
 from ..conftest import as_user, post
 from ..pages import problems_in

@@ -2,13 +2,14 @@
 
 import pytest
 
-from app import create_app, eligibility
-from app.accounts import rules as accounts
-from app.config import UnsafeConfiguration
-from app.models import HelpRequest, User
-from app.requests import rules as requests_rules
-from app.rules import RuleViolation
-from app.taxonomy import country_records
+from movements.app.accounts import rules as accounts
+from movements.app.core import eligibility
+from movements.app.core.config import UnsafeConfiguration
+from movements.app.core.errors import RuleViolation
+from movements.app.core.models import HelpRequest, User
+from movements.app.core.taxonomy import country_records
+from movements.app.factory import create_app
+from movements.app.requests import rules as requests_rules
 
 from ..conftest import PASSWORD, as_user, post, request_fields
 from ..pages import problems_in

@@ -5,14 +5,22 @@ import datetime
 
 import pytest
 
-from app.accounts import rules as accounts
-from app.audit.models import StaffLogEntry
-from app.matches import rules as matches
-from app.models import HelpRequest, LoginSession, Message, Notification, Offer, Rating, User
-from app.moderation import outcomes
-from app.offers import rules as offers
-from app.reports.models import Report
-from app.rules import NotFound, RuleViolation
+from movements.app.accounts import rules as accounts
+from movements.app.core.errors import NotFound, RuleViolation
+from movements.app.core.models import (
+    HelpRequest,
+    LoginSession,
+    Message,
+    Notification,
+    Offer,
+    Rating,
+    Report,
+    StaffLogEntry,
+    User,
+)
+from movements.app.matches import rules as matches
+from movements.app.moderation import outcomes
+from movements.app.offers import rules as offers
 
 from ..conftest import PASSWORD, as_user, csrf_token, post
 from ..pages import problems_in

@@ -2,12 +2,12 @@
 
 import pytest
 
-from app.matches import rules as matches
-from app.offers import rules as offers
-from app.reports import blocks
-from app.reports.models import Report
-from app.reports.rules import OPEN_REPORTS_MAX, quoted_text
-from app.requests import rules as requests_rules
+from movements.app.blocks import rules as blocks
+from movements.app.core.models import Report
+from movements.app.matches import rules as matches
+from movements.app.offers import rules as offers
+from movements.app.reports.rules import OPEN_REPORTS_MAX, quoted_text
+from movements.app.requests import rules as requests_rules
 
 from ..conftest import as_user, make_user, post, request_fields
 from ..pages import problems_in

@@ -2,15 +2,12 @@
 
 import pytest
 
-from app.audit.models import StaffLogEntry
-from app.models import HelpRequest, Offer, User
-from app.offers import rules as offers
-from app.reports.models import Report
-from app.requests import rules as requests_rules
-from app.rules import RuleViolation
-from app.staff.accounts import add_staff, remove_staff
-from app.trust import evidence
-from app.trust.models import Evidence
+from movements.app.core.errors import RuleViolation
+from movements.app.core.models import Evidence, HelpRequest, Offer, Report, StaffLogEntry, User
+from movements.app.offers import rules as offers
+from movements.app.requests import rules as requests_rules
+from movements.app.staff.accounts import add_staff, remove_staff
+from movements.app.trust import evidence
 
 from ..conftest import PASSWORD, as_user, csrf_token, make_user, post, request_fields, sign_in
 from ..pages import problems_in
@@ -227,7 +224,7 @@ def test_evidence_notes_are_for_staff_only(app, world):
 
 
 def test_staff_have_no_public_profile(app, client):
-    from app.staff.accounts import add_staff
+    from movements.app.staff.accounts import add_staff
 
     add_staff("warden")
     assert client.get("/users/warden").status_code == 404

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from app.accounts.rules import find_user
-from app.audit.models import StaffLogEntry
-from app.cli import main
-from app.models import User
+from movements.app.cli.main import main
+from movements.app.core.members import find_account
+from movements.app.core.models import StaffLogEntry, User
 
 from ..conftest import PASSWORD, post
 
@@ -19,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def movements(*args):
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
+        [sys.executable, "-m", "movements.app.cli", *args],
         capture_output=True,
         text=True,
         timeout=60,
@@ -56,9 +55,9 @@ def test_staff_are_listed_promoted_and_removed(app, instance, capsys):
         r"^keeper\tstaff", listing, re.M
     )
     assert main(["staff", "promote", "keeper", "--admin", "--instance", str(instance)]) == 0
-    assert find_user("keeper").is_admin
+    assert find_account("keeper").is_admin
     assert main(["staff", "remove", "keeper", "--instance", str(instance)]) == 0
-    assert find_user("keeper") is None
+    assert find_account("keeper") is None
     actions = [e.action for e in StaffLogEntry.select().order_by(StaffLogEntry.position)]
     assert actions == ["staff.added", "staff.added", "staff.promoted", "staff.removed"]
     assert StaffLogEntry.get(StaffLogEntry.action == "staff.removed").actor == "(command line)"
@@ -72,7 +71,7 @@ def test_bad_staff_commands_fail_and_change_nothing(app, instance, activist, cap
     assert main(["staff", "remove", "ghost", "--instance", str(instance)]) == 1
     assert "no staff member named ghost" in capsys.readouterr().err
     assert User.select().where(User.role == "staff").count() == 0
-    assert find_user("leila").role == "activist"
+    assert find_account("leila").role == "activist"
     assert StaffLogEntry.select().count() == 0
 
 
@@ -80,4 +79,4 @@ def test_promoting_needs_the_admin_flag(app, instance, capsys):
     assert main(["staff", "add", "keeper", "--instance", str(instance)]) == 0
     with pytest.raises(SystemExit):
         main(["staff", "promote", "keeper", "--instance", str(instance)])
-    assert not find_user("keeper").is_admin
+    assert not find_account("keeper").is_admin

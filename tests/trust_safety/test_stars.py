@@ -2,13 +2,12 @@
 
 import pytest
 
-from app.matches import rules as matches
-from app.models import Rating, User
-from app.offers import rules as offers
-from app.rules import NotFound, RuleViolation
-from app.trust import evidence, profiles
-from app.trust.models import Evidence
-from app.trust.stars import STAR_TABLE, recompute, stars_from
+from movements.app.core.errors import NotFound, RuleViolation
+from movements.app.core.models import Evidence, Rating, User
+from movements.app.matches import rules as matches
+from movements.app.offers import rules as offers
+from movements.app.trust import evidence, profiles
+from movements.app.trust.stars import STAR_TABLE, recompute, stars_from
 
 from ..conftest import as_user, post
 from ..pages import problems_in

@@ -2,11 +2,10 @@
 
 import pytest
 
-from app.audit.models import StaffLogEntry
-from app.rules import RuleViolation
-from app.staff.accounts import remove_staff
-from app.trust import evidence
-from app.trust.models import Judgement, StarLimit
+from movements.app.core.errors import RuleViolation
+from movements.app.core.models import Judgement, StaffLogEntry, StarLimit
+from movements.app.staff.accounts import remove_staff
+from movements.app.trust import evidence
 
 from ..conftest import as_user, post
 from .conftest import confirm_post, fresh, give_stars

@@ -2,10 +2,10 @@
 
 import pytest
 
-from app.offers import rules as offers
-from app.requests import rules as requests_rules
-from app.rules import NotFound
-from app.trust import evidence
+from movements.app.core.errors import NotFound
+from movements.app.offers import rules as offers
+from movements.app.requests import rules as requests_rules
+from movements.app.trust import evidence
 
 from ..conftest import as_user, post, request_fields
 from .conftest import fresh, give_stars

@@ -4,10 +4,9 @@ import datetime
 
 import pytest
 
-from app.models import Notification
-from app.rules import NotFound, RuleViolation
-from app.trust import evidence, vouches
-from app.trust.models import Vouch
+from movements.app.core.errors import NotFound, RuleViolation
+from movements.app.core.models import Notification, Vouch
+from movements.app.trust import evidence, vouches
 
 from ..conftest import as_user, make_user, post
 from ..pages import problems_in

@@ -1,0 +1,88 @@
+"""The one database handle, bound at start-up, with a connection per request."""
+
+from urllib.parse import unquote, urlparse
+
+from flask import Flask, abort, request
+from peewee import DatabaseProxy, SqliteDatabase
+from playhouse.pool import PooledPostgresqlDatabase
+
+database = DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    # deleted rows are overwritten, so a deleted account is gone from the file's bytes
+    "secure_delete": 1,
+    "synchronous": 1,
+    "busy_timeout": 5000,
+    "cache_size": -16 * 1024,
+}
+
+# Per process: waitress's threads each borrow one connection for a request, and give it back.
+POSTGRESQL_POOL = {"max_connections": 32, "stale_timeout": 300, "timeout": 10}
+
+
+def is_sqlite() -> bool:
+    return isinstance(database.obj, SqliteDatabase)
+
+
+def open_database(url: str):
+    """A peewee database for `sqlite:///path` or `postgresql://user:pw@host:port/name`."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        return SqliteDatabase(parsed.path, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+    if parsed.scheme in ("postgres", "postgresql"):
+        # URL parts are percent-encoded, so a password may hold "@", ":" or "/". peewee keeps
+        # psycopg2 in autocommit mode: a failed statement outside atomic() leaves no aborted
+        # transaction behind, and atomic() rolls its own transaction back on any error.
+        # Pooled, because a new connection costs a server process and a password exchange:
+        # the pool checks a connection is alive when lending it, and rolls back one returned
+        # inside a transaction.
+        return PooledPostgresqlDatabase(
+            unquote(parsed.path.lstrip("/")),
+            user=unquote(parsed.username) if parsed.username else None,
+            password=unquote(parsed.password) if parsed.password else None,
+            host=parsed.hostname,
+            port=parsed.port or 5432,
+            **POSTGRESQL_POOL,
+        )
+    raise ValueError(f"unsupported database URL scheme {parsed.scheme!r}")
+
+
+def holds_nul() -> bool:
+    """Whether the request's path, query or form holds a NUL character.
+
+    PostgreSQL text cannot hold NUL and psycopg2 raises on it before sending the query, which
+    would be a 500; no person types one, so it is refused on either database alike.
+    """
+    values = [request.path]
+    for fields in (request.args, request.form):
+        for listed in fields.listvalues():
+            values.extend(listed)
+    return any("\x00" in value for value in values)
+
+
+def bind(url: str) -> None:
+    database.initialize(open_database(url))
+
+
+def init_app(app: Flask) -> None:
+    bind(app.config["DATABASE_URL"])
+
+    @app.before_request
+    def _refuse_nul():
+        if holds_nul():
+            abort(400)
+
+    # no connection is opened up front: peewee opens one at the first query, so a page served
+    # from app/web/pagecache.py never pays for a connection and its pragmas
+
+    @app.teardown_request
+    def _close(_exc):
+        if database.is_closed():
+            return
+        # atomic() ends its own transaction; one still open here was abandoned by an error,
+        # and is rolled back, never committed nor carried into the next request on this thread
+        while database.session_rollback():
+            pass
+        database.close()

@@ -1,0 +1,96 @@
+"""Every table and its helpers, from one import: `from movements.app.core.models import User`."""
+
+from movements.app.core.models.audit import (
+    AUDIT_TABLES,
+    StaffLogEntry,
+)
+from movements.app.core.models.directory import (
+    DIRECTORY_TABLES,
+    Invitation,
+    Listing,
+    StandingOffer,
+    StandingOfferText,
+    create_search_index,
+)
+from movements.app.core.models.marketplace import (
+    MARKETPLACE_TABLES,
+    PUBLIC_ID_BYTES,
+    BaseModel,
+    Budget,
+    ContactField,
+    ContactReveal,
+    HelpRequest,
+    LoginSession,
+    Match,
+    Message,
+    Notification,
+    Offer,
+    Rating,
+    RecoveryCode,
+    RequestText,
+    SignInThrottle,
+    User,
+    new_public_id,
+    today,
+    utcnow,
+)
+from movements.app.core.models.reports import (
+    REPORT_TABLES,
+    Block,
+    Report,
+)
+from movements.app.core.models.trust import (
+    TRUST_TABLES,
+    Evidence,
+    Judgement,
+    PublicProfile,
+    StarLimit,
+    Vouch,
+)
+
+TABLES = [
+    *MARKETPLACE_TABLES,
+    *DIRECTORY_TABLES,
+    *TRUST_TABLES,
+    *REPORT_TABLES,
+    *AUDIT_TABLES,
+]
+
+__all__ = [
+    "AUDIT_TABLES",
+    "PUBLIC_ID_BYTES",
+    "REPORT_TABLES",
+    "TABLES",
+    "TRUST_TABLES",
+    "BaseModel",
+    "Block",
+    "Budget",
+    "ContactField",
+    "ContactReveal",
+    "Evidence",
+    "HelpRequest",
+    "Invitation",
+    "Judgement",
+    "Listing",
+    "LoginSession",
+    "Match",
+    "Message",
+    "Notification",
+    "Offer",
+    "PublicProfile",
+    "Rating",
+    "RecoveryCode",
+    "Report",
+    "RequestText",
+    "SignInThrottle",
+    "StaffLogEntry",
+    "StandingOffer",
+    "StandingOfferText",
+    "StarLimit",
+    "User",
+    "Vouch",
+    "create_search_index",
+    "new_public_id",
+    "today",
+    "utcnow",
+]

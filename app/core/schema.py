@@ -1,0 +1,62 @@
+"""Creating the schema on first run and upgrading an existing instance in place.
+
+Each entry of MIGRATIONS upgrades the schema by one version with `playhouse.migrate`;
+a fresh database gets the current tables directly and is stamped with the last version.
+"""
+
+from collections.abc import Callable
+
+from peewee import IntegerField, Model
+from playhouse.migrate import SchemaMigrator
+
+from movements.app.core.db import database, is_sqlite
+from movements.app.core.models import TABLES, RequestText, create_search_index
+
+
+class SchemaVersion(Model):
+    version = IntegerField()
+
+    class Meta:
+        database = database
+        table_name = "schema_version"
+
+
+Migration = Callable[[SchemaMigrator], None]
+
+# Append only: MIGRATIONS[n] takes a database from version n+1 to n+2.
+MIGRATIONS: list[Migration] = []
+
+
+def current_version() -> int:
+    return len(MIGRATIONS) + 1
+
+
+def stored_version() -> int | None:
+    if not SchemaVersion.table_exists():
+        return None
+    row = SchemaVersion.select().first()
+    return row.version if row else None
+
+
+def upgrade() -> int:
+    """Bring the bound database to the current schema; returns the version it is at."""
+    with database.atomic():
+        version = stored_version()
+        if version is None:
+            database.create_tables([SchemaVersion, *TABLES])
+            if is_sqlite():
+                RequestText.create_table()
+                create_search_index()
+            SchemaVersion.create(version=current_version())
+            return current_version()
+        migrator = SchemaMigrator.from_database(database.obj)
+        for step in MIGRATIONS[version - 1 :]:
+            step(migrator)
+            version += 1
+        SchemaVersion.update(version=version).execute()
+        # a table that is new in this release is simply created; columns go through MIGRATIONS
+        database.create_tables(TABLES, safe=True)
+        if is_sqlite():
+            RequestText.create_table(safe=True)
+            create_search_index()
+        return version

@@ -1,0 +1,50 @@
+"""Who may see a help request, written once.
+
+`visible_to` is the rule as a query clause; every listing filters with it, and `can_see` and
+`get_visible` ask the database the same clause about one request, so a listing can never show
+what a request's own page refuses.
+"""
+
+from peewee import Expression
+
+from movements.app.core.errors import NotFound
+from movements.app.core.models import HelpRequest, User, today
+
+
+def visible_to(viewer: User | None) -> Expression:
+    """Requests the viewer may see: their own, and others' that are not removed and whose
+    visibility admits them (everyone; anyone signed in; providers with enough trust stars)."""
+    admitted = HelpRequest.visibility == "everyone"
+    if viewer is not None:
+        admitted |= HelpRequest.visibility == "signed_in"
+        if viewer.is_provider:
+            admitted |= (HelpRequest.visibility == "stars") & (
+                HelpRequest.min_stars <= viewer.trust_stars
+            )
+    shown = (HelpRequest.status != HelpRequest.REMOVED) & admitted
+    if viewer is None:
+        return shown
+    return (HelpRequest.author == viewer.id) | shown
+
+
+def can_see(viewer: User | None, help_request: HelpRequest) -> bool:
+    return (
+        HelpRequest.select(HelpRequest.id)
+        .where((HelpRequest.id == help_request.id) & visible_to(viewer))
+        .exists()
+    )
+
+
+def get_visible(viewer: User | None, public_id: str) -> HelpRequest:
+    """The request behind a public id, or NotFound when it is not there for this viewer."""
+    help_request = HelpRequest.get_or_none(
+        (HelpRequest.public_id == public_id) & visible_to(viewer)
+    )
+    if help_request is None:
+        raise NotFound
+    return help_request
+
+
+def is_open(help_request: HelpRequest) -> bool:
+    """Open for offers: not matched, withdrawn, removed or past its expiry date."""
+    return help_request.status == HelpRequest.OPEN and help_request.expires_on >= today()

@@ -1,0 +1,72 @@
+"""Movements Onion: the Flask application factory."""
+
+from pathlib import Path
+
+from flask import Flask, g, request
+from flask_wtf.csrf import CSRFProtect
+
+from movements.app.accounts import views as accounts
+from movements.app.core import db, eligibility
+from movements.app.core.config import default_instance_path, load_config
+from movements.app.core.schema import upgrade
+from movements.app.directory import views as directory
+from movements.app.keys import userkeys, vault
+from movements.app.main import views as main
+from movements.app.matches import views as matches
+from movements.app.notifications import rules as notification_rules
+from movements.app.notifications import views as notifications
+from movements.app.offers import views as offers
+from movements.app.profiles import views as profiles
+from movements.app.reports import views as reports
+from movements.app.requests import views as help_requests
+from movements.app.staff import views as staff
+from movements.app.trust import views as trust
+from movements.app.web import errors, faces, i18n, logs, pagecache, security, templating, throttle
+from movements.app.web.sessions import load_current_user
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+TEMPLATES = PACKAGE_ROOT.parent / "templates"
+
+
+def create_app(config: dict | None = None, instance_path: Path | None = None) -> Flask:
+    instance = Path(instance_path) if instance_path else default_instance_path()
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        template_folder=str(TEMPLATES),
+        static_folder="static",
+    )
+    app.config.update(load_config(instance, config))
+    logs.install_redaction()
+    db.init_app(app)
+    vault.init_app(app)
+    userkeys.init_app(app)
+    throttle.init_app(app)
+    i18n.init_app(app)
+    templating.init_app(app)
+    security.init_app(app)
+    faces.init_app(app)
+    errors.init_app(app)
+    eligibility.init_app(app)
+    CSRFProtect(app)
+    with db.database.connection_context():
+        upgrade()
+
+    @app.before_request
+    def _who():
+        # reading the session would add `Vary: Cookie` and defeat the stylesheet's cache
+        if request.endpoint != "static":
+            load_current_user()
+
+    pagecache.init_app(app)
+
+    @app.context_processor
+    def _chrome():
+        unread = notification_rules.unread_count(g.user) if g.get("user") else 0
+        return {"current_user": g.get("user"), "unread_notifications": unread}
+
+    areas = (main, accounts, help_requests, offers, matches, profiles, notifications, directory)
+    areas += (staff, trust, reports, eligibility)
+    for area in areas:
+        app.register_blueprint(area.make_blueprint())
+    return app

@@ -1,0 +1,144 @@
+"""Limits that work behind Tor, where every visitor arrives from the same address.
+
+Nothing here keys on an address: sign-in delays key on the account, sign-ups share a global
+budget, and posting keys on the poster's account (argon2's own pool is in app/keys/argon2_pool.py).
+The clock is `now()`, which tests replace.
+"""
+
+import datetime
+import math
+import threading
+from collections import defaultdict, deque
+
+from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
+
+from movements.app.core.db import database
+from movements.app.core.models import Budget, HelpRequest, Offer, SignInThrottle, User, utcnow
+
+FREE_SIGN_IN_FAILURES = 5
+FIRST_DELAY = datetime.timedelta(seconds=30)
+LONGEST_DELAY = datetime.timedelta(minutes=15)  # never longer: no one can be locked out for good
+
+
+def now() -> datetime.datetime:
+    return utcnow()
+
+
+class Throttled(Exception):
+    """Too many of something; the visitor may try again after `retry_after` seconds."""
+
+    def __init__(self, message, retry_after: float):
+        super().__init__(str(message))
+        self.message = message
+        self.retry_after = max(1, math.ceil(retry_after))
+
+
+# --- sign-in: per account, growing delays, never a permanent lock ---------------------------
+
+
+def check_sign_in(user: User) -> None:
+    row = SignInThrottle.get_or_none(SignInThrottle.user == user)
+    if row is not None and row.retry_after is not None and row.retry_after > now():
+        wait = (row.retry_after - now()).total_seconds()
+        raise Throttled(_l("Too many wrong passwords for this account."), wait)
+
+
+def sign_in_failed(user: User) -> None:
+    with database.atomic():
+        row, _created = SignInThrottle.get_or_create(user=user)
+        row.failures += 1
+        if row.failures >= FREE_SIGN_IN_FAILURES:
+            delay = FIRST_DELAY * 2 ** (row.failures - FREE_SIGN_IN_FAILURES)
+            row.retry_after = now() + min(delay, LONGEST_DELAY)
+        row.save()
+
+
+def sign_in_succeeded(user: User) -> None:
+    SignInThrottle.delete().where(SignInThrottle.user == user).execute()
+
+
+# --- sign-up: one budget shared by everyone, per minute and per hour --------------------------
+
+
+def _spend(name: str, limit: int, window: datetime.timedelta) -> None:
+    current = now()
+    with database.atomic():
+        Budget.insert(name=name, window_start=current, used=0).on_conflict_ignore().execute()
+        budget = Budget.get_by_id(name)
+        if current - budget.window_start >= window:
+            budget.window_start, budget.used = current, 0
+        if budget.used >= limit:
+            wait = (budget.window_start + window - current).total_seconds()
+            raise Throttled(_l("Many people are signing up right now."), wait)
+        budget.used += 1
+        budget.save()
+
+
+def spend_sign_up() -> None:
+    config = current_app.config
+    _spend("signup-minute", config["SIGNUPS_PER_MINUTE"], datetime.timedelta(minutes=1))
+    _spend("signup-hour", config["SIGNUPS_PER_HOUR"], datetime.timedelta(hours=1))
+
+
+# --- posting: per account -----------------------------------------------------------------------
+
+
+def _seconds_to_midnight() -> float:
+    current = now()
+    midnight = datetime.datetime.combine(
+        current.date() + datetime.timedelta(days=1), datetime.time()
+    )
+    return (midnight - current).total_seconds()
+
+
+def check_requests_today(user: User) -> None:
+    posted = (
+        HelpRequest.select()
+        .where((HelpRequest.author == user) & (HelpRequest.created_on == now().date()))
+        .count()
+    )
+    if posted >= current_app.config["REQUESTS_PER_DAY"]:
+        raise Throttled(
+            _l("You have posted as many requests as allowed today."), _seconds_to_midnight()
+        )
+
+
+def check_offers_today(user: User) -> None:
+    made = (
+        Offer.select().where((Offer.provider == user) & (Offer.created_on == now().date())).count()
+    )
+    if made >= current_app.config["OFFERS_PER_DAY"]:
+        raise Throttled(
+            _l("You have made as many offers as allowed today."), _seconds_to_midnight()
+        )
+
+
+class RecentMessages:
+    """When each account sent its last messages, in this process's memory only.
+
+    Message rows keep only a date, so the minute is counted here rather than stored.
+    """
+
+    def __init__(self):
+        self.sent: dict[int, deque] = defaultdict(deque)
+        self.lock = threading.Lock()
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["recent_messages"] = RecentMessages()
+
+
+def check_message_rate(user: User) -> None:
+    """At most N messages a minute per account."""
+    limit = current_app.config["MESSAGES_PER_MINUTE"]
+    recent = current_app.extensions["recent_messages"]
+    current = now()
+    with recent.lock:
+        sent = recent.sent[user.id]
+        while sent and current - sent[0] >= datetime.timedelta(minutes=1):
+            sent.popleft()
+        if len(sent) >= limit:
+            wait = (sent[0] + datetime.timedelta(minutes=1) - current).total_seconds()
+            raise Throttled(_l("You are sending messages very fast."), wait)
+        sent.append(current)
