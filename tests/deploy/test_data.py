@@ -36,7 +36,7 @@ def _sort_key(name: str) -> str:
 def test_countries_cite_their_sources(countries):
     source = countries["source"]
     assert "Freedom House" in source["freedom_status"]
-    assert "Freedom in the World 2024" in source["freedom_status"]
+    assert "Freedom in the World 2025" in source["freedom_status"]
     assert "review" in source["freedom_status"]
     assert "World Population Prospects" in source["population"]
 
@@ -94,7 +94,7 @@ def test_freedom_house_rates_about_two_hundred(countries):
         ("PR", None),
     ],
 )
-def test_freedom_house_2024_spot_checks(by_code, code, status):
+def test_freedom_house_2025_spot_checks(by_code, code, status):
     assert by_code[code]["freedom_status"] == status
 
 

@@ -129,4 +129,4 @@ def test_the_rule_is_explained_on_its_own_page(client):
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and problems_in(response) == []
     assert "Not Free" in page and "Iran" in page and "Germany" not in page
-    assert "Freedom in the World 2024" in page
+    assert "Freedom in the World 2025" in page
