@@ -241,7 +241,11 @@ def _movements_command() -> list[str]:
     script = Path(sys.executable).parent / "movements"
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())"]
+    return [
+        sys.executable,
+        "-c",
+        "import sys; from movements.app.cli.main import main; sys.exit(main())",
+    ]
 
 
 def test_libraries_fit_the_sandbox(strace, allowed_syscalls, tmp_path):

@@ -44,7 +44,7 @@ CLIENT_PYTHON = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) els
 # the unit's umask.
 SERVER = """
 import os, sys
-from app.cli import main
+from movements.app.cli.main import main
 os.umask(0o077)
 sys.exit(main(sys.argv[1:]))
 """
@@ -119,6 +119,17 @@ def _in_namespaces(user: str) -> list[str]:
     return [*_as(user, keep_groups=False), "unshare", "--user", "--map-current-user", "--net"]
 
 
+def _installed_layout() -> Path:
+    """`movements` laid out as the wheel installs it, linked to this checkout: a Python that
+    does not read the virtualenv's .pth files cannot see the editable install's import hook."""
+    root = Path(tempfile.mkdtemp(prefix="movements-layout-"))
+    root.chmod(0o755)
+    (root / "movements").mkdir(mode=0o755)
+    for folder in ("app", "crypto", "onion", "templates"):
+        (root / "movements" / folder).symlink_to(REPO / folder)
+    return root
+
+
 def _interpreter_for_service_user() -> tuple[str, dict[str, str]]:
     """A Python the stand-in service user can run with the app importable, in namespaces.
 
@@ -129,11 +140,11 @@ def _interpreter_for_service_user() -> tuple[str, dict[str, str]]:
     site = next(Path(sys.prefix).glob("lib/python3*/site-packages"), None)
     candidates = [(sys.executable, dict(os.environ))]
     if site is not None and Path("/usr/bin/python3").exists():
-        env = {**os.environ, "PYTHONPATH": f"{REPO}:{site}"}
+        env = {**os.environ, "PYTHONPATH": f"{_installed_layout()}:{site}"}
         candidates.append(("/usr/bin/python3", env))
     for python, env in candidates:
         probe = subprocess.run(
-            [*_in_namespaces(SERVICE_USER), python, "-c", "import app.cli"],
+            [*_in_namespaces(SERVICE_USER), python, "-c", "import movements.app.cli.main"],
             cwd=REPO,
             env=env,
             capture_output=True,

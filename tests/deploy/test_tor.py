@@ -77,7 +77,7 @@ def test_example_matches_the_generated_torrc(tmp_path):
         [
             sys.executable,
             "-c",
-            "import sys; from app.cli import main; sys.exit(main())",
+            "import sys; from movements.app.cli.main import main; sys.exit(main())",
             "onion",
             "torrc",
             "--instance",

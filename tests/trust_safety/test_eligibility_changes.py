@@ -6,9 +6,9 @@ the site restarts with the new list; here the operator's setting narrows it betw
 on the same instance.
 """
 
-from movements.app.factory import create_app
 from movements.app.core import eligibility
-from movements.app.core.models.marketplace import HelpRequest, Offer
+from movements.app.core.models import HelpRequest, Offer
+from movements.app.factory import create_app
 from movements.app.requests import rules as requests_rules
 
 from ..conftest import REQUEST_FORM, as_user, make_user, post, request_fields
