@@ -31,12 +31,12 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from .errors import DecryptionError
-from .userkeys import KDF_PARAMETERS, MAX_KDF_PARAMETERS, KdfParameters, _derive
+from .userkeys import ENCODED_KDF_SIZE, KDF_PARAMETERS, MAX_KDF_PARAMETERS, KdfParameters, _derive
 
 MAGIC = b"MOVBAK01"
 SALT_SIZE = 16
 TAG_SIZE = 16
-HEADER_SIZE = len(MAGIC) + 12 + SALT_SIZE + 4
+HEADER_SIZE = len(MAGIC) + ENCODED_KDF_SIZE + SALT_SIZE + 4
 CHUNK_SIZE = 1024 * 1024
 MIN_CHUNK_SIZE, MAX_CHUNK_SIZE = 1, 16 * 1024 * 1024
 # A backup opens everything, offline and forever: refuse a passphrase that is easy to guess.
@@ -86,14 +86,7 @@ class BackupWriter:
         salt = os.urandom(SALT_SIZE) if salt is None else salt
         if len(salt) != SALT_SIZE:
             raise ValueError(f"the salt has {SALT_SIZE} bytes")
-        self._header = (
-            MAGIC
-            + parameters.time_cost.to_bytes(4, "big")
-            + parameters.memory_cost.to_bytes(4, "big")
-            + parameters.parallelism.to_bytes(4, "big")
-            + salt
-            + chunk_size.to_bytes(4, "big")
-        )
+        self._header = MAGIC + parameters.encode() + salt + chunk_size.to_bytes(4, "big")
         self._aead = AESGCM(_derive(secret, salt, parameters))
         self._out = out
         self._chunk_size = chunk_size
@@ -134,14 +127,9 @@ def _parse_header(header: bytes) -> tuple[KdfParameters, bytes, int]:
     if len(header) != HEADER_SIZE or not header.startswith(MAGIC):
         raise DecryptionError("not a backup file, or a format this version does not know")
     at = len(MAGIC)
-    fields = [int.from_bytes(header[at + 4 * i : at + 4 * i + 4], "big") for i in range(3)]
-    try:
-        parameters = KdfParameters(*fields)
-    except ValueError:
-        raise DecryptionError("invalid KDF parameters") from None
-    if not parameters.within(MAX_KDF_PARAMETERS):
-        raise DecryptionError("KDF parameters beyond the allowed maximum")
-    salt = header[at + 12 : at + 12 + SALT_SIZE]
+    parameters = KdfParameters.decode(header[at : at + ENCODED_KDF_SIZE])
+    at += ENCODED_KDF_SIZE
+    salt = header[at : at + SALT_SIZE]
     chunk_size = int.from_bytes(header[-4:], "big")
     if not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE:
         raise DecryptionError("chunk size out of bounds")

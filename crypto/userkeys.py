@@ -38,8 +38,9 @@ SALT_SIZE = 16
 NONCE_SIZE = 12
 KEY_SIZE = 32
 TAG_SIZE = 16
+ENCODED_KDF_SIZE = 12  # three big-endian 32-bit numbers: passes, KiB, lanes
 _PARAMETERS_AT = len(VERSION)
-_SALT_AT = _PARAMETERS_AT + 12
+_SALT_AT = _PARAMETERS_AT + ENCODED_KDF_SIZE
 _NONCE_AT = _SALT_AT + SALT_SIZE
 HEADER_SIZE = _NONCE_AT + NONCE_SIZE
 WRAPPED_SIZE = HEADER_SIZE + KEY_SIZE + TAG_SIZE
@@ -69,6 +70,28 @@ class KdfParameters:
             and self.memory_cost <= limit.memory_cost
             and self.parallelism <= limit.parallelism
         )
+
+    def encode(self) -> bytes:
+        """The 12-byte header field that wrapped keys and backups carry."""
+        return b"".join(
+            value.to_bytes(4, "big")
+            for value in (self.time_cost, self.memory_cost, self.parallelism)
+        )
+
+    @classmethod
+    def decode(cls, field: bytes) -> "KdfParameters":
+        """Parameters read from a stored header, refused beyond MAX_KDF_PARAMETERS, so a
+        tampered file cannot make the reader spend unbounded time or memory."""
+        if len(field) != ENCODED_KDF_SIZE:
+            raise DecryptionError("wrong length of KDF parameters")
+        values = [int.from_bytes(field[at : at + 4], "big") for at in range(0, 12, 4)]
+        try:
+            parameters = cls(*values)
+        except ValueError:
+            raise DecryptionError("invalid KDF parameters") from None
+        if not parameters.within(MAX_KDF_PARAMETERS):
+            raise DecryptionError("KDF parameters beyond the allowed maximum")
+        return parameters
 
 
 # RFC 9106 section 4, second recommended option ("low memory"): t=3, m=64 MiB, p=4.
@@ -171,14 +194,7 @@ def kdf_parameters_of(blob: bytes) -> KdfParameters:
         raise DecryptionError("unknown format version")
     if len(blob) != WRAPPED_SIZE:
         raise DecryptionError("wrong length")
-    fields = [int.from_bytes(blob[at : at + 4], "big") for at in range(_PARAMETERS_AT, _SALT_AT, 4)]
-    try:
-        parameters = KdfParameters(*fields)
-    except ValueError:
-        raise DecryptionError("invalid KDF parameters") from None
-    if not parameters.within(MAX_KDF_PARAMETERS):
-        raise DecryptionError("KDF parameters beyond the allowed maximum")
-    return parameters
+    return KdfParameters.decode(blob[_PARAMETERS_AT:_SALT_AT])
 
 
 def needs_rewrap(blob: bytes) -> bool:
@@ -195,14 +211,7 @@ def _wrap_v1(
     context: bytes,
 ) -> bytes:
     """The W1 format. Salt and nonce are arguments only so known-answer tests can pin bytes."""
-    header = (
-        VERSION
-        + parameters.time_cost.to_bytes(4, "big")
-        + parameters.memory_cost.to_bytes(4, "big")
-        + parameters.parallelism.to_bytes(4, "big")
-        + salt
-        + nonce
-    )
+    header = VERSION + parameters.encode() + salt + nonce
     wrapping_key = _derive(secret, salt, parameters)
     return header + AESGCM(wrapping_key).encrypt(nonce, raw_private, header + context)
 
