@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from movements.app.core import fulltext
 from movements.app.core.db import database, is_sqlite
 from movements.app.core.errors import RuleViolation
 from movements.app.core.models import (
@@ -68,7 +69,8 @@ def delete_account(user: User) -> None:
         _anonymise_ratings_given(user)
         _forget_notifications_about(traces)
         _reopen_requests_they_were_helping_with(user)
-        _unindex_requests(traces.request_ids)
+        # standing offers leave their index by a trigger (app/core/models/directory.py)
+        fulltext.unindex(RequestText, traces.request_ids)
         user.delete_instance(recursive=True)
         # matches, vouches and ratings the others had with this user are gone: stars follow
         for other in User.select().where(User.id.in_(traces.counterparts)):
@@ -136,12 +138,6 @@ def _reopen_requests_they_were_helping_with(user: User) -> None:
         request.status = HelpRequest.OPEN
         request.save()
         notify(request.author, "match_cancelled", f"/requests/{request.public_id}", request.title)
-
-
-def _unindex_requests(request_ids: list[int]) -> None:
-    # standing offers leave theirs by a trigger (app/core/models/directory.py); requests have none
-    if is_sqlite() and request_ids:
-        RequestText.delete().where(RequestText.rowid.in_(request_ids)).execute()
 
 
 def scrub_database(*, vacuum: bool = False) -> bool:

@@ -13,7 +13,8 @@ import datetime
 from dataclasses import dataclass
 
 from movements.app.accounts.deletion import delete_account, scrub_database
-from movements.app.core.db import database, is_sqlite
+from movements.app.core import fulltext
+from movements.app.core.db import database
 from movements.app.core.models import HelpRequest, Notification, Offer, RequestText, User
 
 NOTICE = "account_expiring"  # its text is in app/notifications/rules.py
@@ -60,8 +61,7 @@ def expire_requests(today: datetime.date) -> int:
         Offer.update(status=Offer.DECLINED).where(
             Offer.request.in_(ids) & (Offer.status == Offer.PENDING)
         ).execute()
-        if is_sqlite():
-            RequestText.delete().where(RequestText.rowid.in_(ids)).execute()
+        fulltext.unindex(RequestText, ids)
     return len(ids)
 
 

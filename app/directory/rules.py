@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from movements.app.core.db import database, is_sqlite
+from movements.app.core import fulltext
+from movements.app.core.db import database
 from movements.app.core.eligibility import eligible_countries
 from movements.app.core.errors import NotFound, RuleViolation
 from movements.app.core.models import Listing, Match, StandingOffer, StandingOfferText, User, today
@@ -118,10 +119,7 @@ def _apply(offer: StandingOffer, fields: StandingOfferFields) -> None:
 
 
 def _index(offer: StandingOffer) -> None:
-    if is_sqlite():
-        StandingOfferText.insert(
-            rowid=offer.id, title=offer.title, description=offer.description
-        ).on_conflict_replace().execute()
+    fulltext.index(StandingOfferText, offer.id, offer.title, offer.description)
 
 
 def _live_count(provider: User) -> int:

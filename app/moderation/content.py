@@ -1,6 +1,7 @@
 """Taking content down. What was removed keeps its place, marked "removed by moderators"."""
 
-from movements.app.core.db import database, is_sqlite
+from movements.app.core import fulltext
+from movements.app.core.db import database
 from movements.app.core.models import HelpRequest, Message, Offer, Rating, RequestText, User
 from movements.app.trust.stars import recompute
 
@@ -11,8 +12,7 @@ def remove_request(request: HelpRequest) -> None:
     """Its author still sees it, marked removed; everyone else gets 404; search forgets it."""
     request.status = HelpRequest.REMOVED
     request.save()
-    if is_sqlite():
-        RequestText.delete().where(RequestText.rowid == request.id).execute()
+    fulltext.unindex(RequestText, [request.id])
 
 
 def remove_offer(offer: Offer) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from movements.app.core import fulltext
 from movements.app.core.db import database, is_sqlite
 from movements.app.core.eligibility import ensure_eligible_focus
 from movements.app.core.errors import NotFound, RuleViolation
@@ -56,16 +57,8 @@ def _apply(request: HelpRequest, fields: RequestFields) -> None:
     request.expires_on = today() + datetime.timedelta(days=fields.expires_in_days)
 
 
-def _index(request: HelpRequest) -> None:
-    if is_sqlite():
-        RequestText.insert(
-            rowid=request.id, title=request.title, description=request.description
-        ).on_conflict_replace().execute()
-
-
-def _unindex(request: HelpRequest) -> None:
-    if is_sqlite():
-        RequestText.delete().where(RequestText.rowid == request.id).execute()
+def _index(help_request: HelpRequest) -> None:
+    fulltext.index(RequestText, help_request.id, help_request.title, help_request.description)
 
 
 def ensure_may_post(user: User) -> None:
@@ -106,7 +99,7 @@ def withdraw_request(user: User, request: HelpRequest) -> None:
     with database.atomic():
         request.status = HelpRequest.WITHDRAWN
         request.save()
-        _unindex(request)
+        fulltext.unindex(RequestText, [request.id])
         pending = Offer.select().where((Offer.request == request) & (Offer.status == Offer.PENDING))
         for offer in pending:
             offer.status = Offer.DECLINED

@@ -13,10 +13,16 @@ from peewee import (
     IntegerField,
     TextField,
 )
-from playhouse.sqlite_ext import FTS5Model, SearchField
 
 from movements.app.core.db import database
-from movements.app.core.models.marketplace import BaseModel, HelpRequest, User, new_public_id, today
+from movements.app.core.models.marketplace import (
+    BaseModel,
+    HelpRequest,
+    SearchText,
+    User,
+    new_public_id,
+    today,
+)
 
 
 class Listing(BaseModel):
@@ -49,16 +55,11 @@ class StandingOffer(BaseModel):
         table_name = "standing_offer"
 
 
-class StandingOfferText(FTS5Model):
-    """Full-text index of standing offers' titles and descriptions (SQLite only)."""
-
-    title = SearchField()
-    description = SearchField()
+class StandingOfferText(SearchText):
+    """Full-text index of standing offers' titles and descriptions."""
 
     class Meta:
-        database = database
         table_name = "standing_offer_text"
-        options = {"tokenize": "unicode61 remove_diacritics 2"}  # noqa: RUF012 -- peewee Meta
 
 
 class Invitation(BaseModel):

@@ -136,16 +136,22 @@ class HelpRequest(BaseModel):
         table_name = "help_request"
 
 
-class RequestText(FTS5Model):
-    """Full-text index of open requests' titles and descriptions (SQLite only)."""
+class SearchText(FTS5Model):
+    """A full-text index of titles and descriptions (SQLite only; see app/core/fulltext.py)."""
 
     title = SearchField()
     description = SearchField()
 
     class Meta:
         database = database
-        table_name = "help_request_text"
         options = {"tokenize": "unicode61 remove_diacritics 2"}  # noqa: RUF012 -- peewee Meta
+
+
+class RequestText(SearchText):
+    """Full-text index of open requests' titles and descriptions."""
+
+    class Meta:
+        table_name = "help_request_text"
 
 
 class Offer(BaseModel):
