@@ -41,12 +41,16 @@ class OnionStatus:
     """A snapshot of the tor side of the application."""
 
     mode: str  # "embedded", "attached" or "probe"
-    state: str  # "stopped", "running", "restarting" or "failed"
+    state: str  # "stopped", "running" or "restarting"
     tor_version: str | None = None
     bootstrap: Bootstrap | None = None
     services: tuple[ServiceStatus, ...] = ()
     restarts: int = 0
     last_error: str | None = None
+    #: while restarting: when the onion went down (``time.time()``)
+    restarting_since: float | None = None
+    #: failed attempts to bring it back, in the current (or the last) outage
+    attempts: int = 0
 
     @property
     def address(self) -> str | None:

@@ -9,17 +9,21 @@ Two supervisors share one loop:
 
 Either way the service is re-added with the same stored key, so the address never changes, and
 the defenses of :class:`~onion.publish.Defenses` go with every ADD_ONION. A watcher thread polls
-health twice a second; after a failure it retries with capped exponential back-off and gives up
-(state ``failed``, with the error) after a bounded number of attempts, so a broken tor is
-reported instead of being hammered forever. Nothing here prints: callers read :meth:`status`.
+health twice a second; after a failure it retries with capped exponential back-off, then at the
+longest delay for as long as it runs: a tor that cannot come back for an hour (its data folder
+unusable, its disk full) is back a minute after the cause goes, without anyone restarting the
+server. Nothing here prints: each loss, failed attempt and restart is one line on the
+``onion.supervisor`` logger, callers read :meth:`status`, and ``on_change`` hears of each.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +39,8 @@ from .keys import ServiceKey, load_or_create_key
 from .process import ConfigValue, TorProcess, launch_tor
 from .publish import DEFAULT_DEFENSES, Defenses, add_onion, current_onions, remove_onion
 from .status import OnionStatus, ServiceStatus, tor_facts
+
+log = logging.getLogger(__name__)
 
 #: A unix socket path must fit in sockaddr_un (108 bytes with the NUL); beyond this we fall back
 #: to a control port on 127.0.0.1 chosen by tor.
@@ -70,18 +76,16 @@ class OnionService:
 
 @dataclass(frozen=True)
 class Backoff:
-    """Capped exponential back-off: initial, initial·factor, … ≤ max_delay, max_attempts times."""
+    """Capped exponential back-off: initial, initial·factor, … up to max_delay, then max_delay."""
 
     initial: float = 0.5
     factor: float = 2.0
     max_delay: float = 60.0
-    max_attempts: int = 10
 
-    def delay(self, attempt: int) -> float | None:
-        """Seconds to wait before retry number ``attempt`` (from 0), or None to give up."""
-        if attempt >= self.max_attempts:
-            return None
-        return min(self.initial * self.factor**attempt, self.max_delay)
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait before retry number ``attempt`` (from 0); never gives up."""
+        # the exponent is capped: a week of retries must not overflow a float
+        return min(self.initial * self.factor ** min(attempt, 60), self.max_delay)
 
 
 class _Supervisor:
@@ -97,6 +101,7 @@ class _Supervisor:
         publish_timeout: float = 60.0,
         backoff: Backoff | None = None,
         poll_interval: float = 0.5,
+        on_change: Callable[[OnionStatus], None] | None = None,
     ) -> None:
         names = [service.name for service in services]
         if not services or len(set(names)) != len(names):
@@ -106,6 +111,8 @@ class _Supervisor:
         self._publish_timeout = publish_timeout
         self._backoff = backoff or Backoff()
         self._poll_interval = poll_interval
+        self._on_change = on_change
+        self._report_error: str | None = None
         self._keys: dict[str, ServiceKey] = {}
         self._lock = threading.RLock()
         self._stopping = threading.Event()
@@ -116,6 +123,8 @@ class _Supervisor:
         self._state = "stopped"
         self._restarts = 0
         self._last_error: str | None = None
+        self._restarting_since: float | None = None  # time.time() when the onion went down
+        self._attempts = 0  # failed attempts to bring it back since then
 
     # --- what subclasses provide --------------------------------------------------------------
 
@@ -153,6 +162,7 @@ class _Supervisor:
             self._restarts = 0
         self._watcher = threading.Thread(target=self._watch, name="onion-supervisor", daemon=True)
         self._watcher.start()
+        self._notify()
         return self.address
 
     def stop(self, timeout: float = 30.0) -> None:
@@ -164,7 +174,9 @@ class _Supervisor:
         with self._lock:
             self._tear_down(remove=True)
             self._state = "stopped"
+            self._restarting_since = None
             self._watcher = None
+        self._notify()
 
     def republish(self) -> None:
         """Add the services again, e.g. after staff client keys were added or revoked.
@@ -222,6 +234,8 @@ class _Supervisor:
                 services=services,
                 restarts=self._restarts,
                 last_error=self._last_error,
+                restarting_since=self._restarting_since,
+                attempts=self._attempts,
             )
 
     def __enter__(self) -> _Supervisor:
@@ -300,6 +314,23 @@ class _Supervisor:
             controller = self._controller
             return controller is not None and controller.is_alive() and self._tor_alive()
 
+    def _notify(self) -> None:
+        """Tell ``on_change`` the new state; its own failure (a full disk) must not stop us.
+
+        Such a failure is logged once, not again at every attempt while the same kind lasts
+        (its message may differ each time: a temporary file's name).
+        """
+        if self._on_change is None:
+            return
+        try:
+            self._on_change(self.status())
+        except Exception as exc:
+            if type(exc).__name__ != self._report_error:
+                log.error("could not report the onion's state: %s: %s", type(exc).__name__, exc)
+            self._report_error = type(exc).__name__
+        else:
+            self._report_error = None
+
     def _watch(self) -> None:
         while not self._stopping.wait(self._poll_interval):
             if self._healthy():
@@ -308,34 +339,48 @@ class _Supervisor:
                 return
 
     def _recover(self) -> bool:
-        """Bring tor and the services back; False when giving up or stopping."""
+        """Bring tor and the services back, however long it takes; False only when stopping."""
         with self._lock:
             if self._stopping.is_set():
                 return False
             self._state = "restarting"
+            self._restarting_since = time.time()
+            self._attempts = 0
             self._tear_down(remove=False)
-        attempt = 0
-        while True:
-            delay = self._backoff.delay(attempt)
-            if delay is None:
-                with self._lock:
-                    self._state = "failed"
-                return False
-            if self._stopping.wait(delay):
-                return False
+        log.error("tor stopped answering (%s); bringing the onion back", self.mode)
+        self._notify()
+        while not self._stopping.wait(self._backoff.delay(self._attempts)):
             with self._lock:
                 if self._stopping.is_set():
                     return False
-                try:
-                    self._bring_up(initial=False)
-                except Exception as exc:  # the watcher must outlive any failure
-                    self._last_error = f"{type(exc).__name__}: {exc}"
-                    self._tear_down(remove=False)
-                    attempt += 1
-                    continue
-                self._state = "running"
-                self._restarts += 1
+                recovered = self._try_bring_up()
+            self._notify()
+            if recovered:
                 return True
+        return False
+
+    def _try_bring_up(self) -> bool:
+        """One attempt, logged in one line either way."""
+        try:
+            self._bring_up(initial=False)
+        except Exception as exc:  # the watcher must outlive any failure
+            self._last_error = f"{type(exc).__name__}: {exc}"
+            self._tear_down(remove=False)
+            self._attempts += 1
+            log.error(
+                "bringing the onion back failed (attempt %d, next in %.1f s): %s",
+                self._attempts,
+                self._backoff.delay(self._attempts),
+                self._last_error,
+            )
+            return False
+        self._state = "running"
+        self._restarts += 1
+        self._restarting_since = None
+        log.warning(
+            "onion back after %d failed attempts (restart %d)", self._attempts, self._restarts
+        )
+        return True
 
 
 class EmbeddedOnion(_Supervisor):
@@ -368,6 +413,7 @@ class EmbeddedOnion(_Supervisor):
         publish_timeout: float = 60.0,
         backoff: Backoff | None = None,
         poll_interval: float = 0.5,
+        on_change: Callable[[OnionStatus], None] | None = None,
     ) -> None:
         public = OnionService(Path(key_path), target, virtual_port, defenses, name="public")
         super().__init__(
@@ -376,6 +422,7 @@ class EmbeddedOnion(_Supervisor):
             publish_timeout=publish_timeout,
             backoff=backoff,
             poll_interval=poll_interval,
+            on_change=on_change,
         )
         self.data_dir = Path(data_dir)
         self._tor_cmd = tor_cmd
@@ -473,6 +520,7 @@ class AttachedOnion(_Supervisor):
         publish_timeout: float = 60.0,
         backoff: Backoff | None = None,
         poll_interval: float = 0.5,
+        on_change: Callable[[OnionStatus], None] | None = None,
     ) -> None:
         public = OnionService(Path(key_path), target, virtual_port, defenses, name="public")
         super().__init__(
@@ -481,6 +529,7 @@ class AttachedOnion(_Supervisor):
             publish_timeout=publish_timeout,
             backoff=backoff,
             poll_interval=poll_interval,
+            on_change=on_change,
         )
         self.control_endpoint = (
             parse_control_endpoint(control) if isinstance(control, str) else control

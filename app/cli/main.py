@@ -7,8 +7,10 @@ import sys
 from pathlib import Path
 
 from movements.app.core.config import UnsafeConfiguration, default_instance_path
+from movements.app.core.outages import describe, outage_cause, probe_writes
 
 LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
+EXIT_TEMPORARY_FAILURE = 75  # sysexits.h EX_TEMPFAIL: an outage; the same command works later
 INSTANCE_HELP = "instance folder (default ./instance or $MOVEMENTS_INSTANCE)"
 
 # Each module here defines add_commands(commands: Commands) for its own area.
@@ -64,6 +66,7 @@ def cmd_serve(args) -> int:
     os.umask(0o077)  # everything the server writes is for its own user only
     instance = instance_of(args)
     app = open_instance(args)
+    probe_writes(instance)  # a full or read-only folder is refused now, not at the first visit
     public_target = f"unix:{args.unix_socket}" if args.unix_socket else args.port
     staff_port = args.staff_port or args.port + 1
     staff_target = None
@@ -77,6 +80,7 @@ def cmd_serve(args) -> int:
             staff_target=staff_target,
             tor_control=args.tor_control,
             tor_password=_read_secret(args.tor_password_file),
+            retry_max_seconds=app.config["TOR_RETRY_MAX_SECONDS"],
         )
         try:
             address = tor.start()
@@ -151,6 +155,14 @@ def main(argv: list[str] | None = None) -> int:
     except UnsafeConfiguration as error:
         print(f"movements: {error}", file=sys.stderr)
         return 2
+    except Exception as error:
+        from movements.app.core.db import sqlite_folder
+
+        cause = outage_cause(error, sqlite_folder())
+        if cause is None:
+            raise
+        print(f"movements: {cause}: {describe(error)}", file=sys.stderr)
+        return EXIT_TEMPORARY_FAILURE
 
 
 if __name__ == "__main__":

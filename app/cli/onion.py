@@ -1,6 +1,7 @@
 """`movements onion ...`: status, the address, the system torrc, key moves and staff keys."""
 
 import sys
+import time
 from pathlib import Path
 
 from movements.app.cli import onion_service
@@ -50,6 +51,22 @@ def cmd_address(args) -> int:
     return 0
 
 
+def _print_supervisor(instance: Path) -> None:
+    """What the running server's supervisor sees: the only view of a tor it is restarting."""
+    view = onion_service.read_supervisor_view(instance)
+    if view is None:
+        print("supervisor: none (no server with an onion is running on this instance)")
+        return
+    if view["state"] == "restarting" and view["restarting_since"]:
+        since = time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime(view["restarting_since"]))
+        print(f"supervisor: restarting since {since} ({view['attempts']} failed attempts)")
+    else:
+        print(f"supervisor: {view['state']}")
+    print(f"restarts: {view['restarts']}")
+    if view["last_error"]:
+        print(f"last error: {view['last_error']}")
+
+
 def cmd_status(args) -> int:
     instance = instance_of(args)
     control = args.tor_control or str(instance / onion_service.TOR_DATA_DIR / "control")
@@ -63,6 +80,7 @@ def cmd_status(args) -> int:
         version = "not installed (apt-get install tor)"
     print(f"tor version: {version}")
     print(f"address: http://{address}.onion/")
+    _print_supervisor(instance)
     try:
         status = probe_status(control, [address])
     except OnionError as error:
@@ -155,7 +173,9 @@ def cmd_staff_auth_remove(args) -> int:
 
 def add_commands(commands: Commands) -> None:
     group = commands.group("onion", "the onion service: status, address, torrc, keys")
-    status = commands.add("status", cmd_status, "tor version, bootstrap, published, address", group)
+    status = commands.add(
+        "status", cmd_status, "tor version, address, the server's supervisor, published", group
+    )
     status.add_argument("--tor-control", help="the tor to ask: PATH or HOST:PORT")
     address = commands.add("address", cmd_address, "print the onion address", group)
     address.add_argument("--hidden-service-dir", default="", help="a system tor's service dir")

@@ -1,15 +1,29 @@
 """Where the instance keeps its onion keys, and the supervisor `movements serve` runs.
 
 The public service key and the staff onion's key and authorized clients live in the instance
-folder, so the addresses survive restarts and move with a backup.
+folder, so the addresses survive restarts and move with a backup. The running server's
+supervisor writes what it sees (running, or restarting since when, and the last error) to a
+small file there, which `movements onion status`, another process, reads.
 """
 
+import json
+import os
 from pathlib import Path
 
-from movements.onion import AttachedOnion, EmbeddedOnion, OnionService, read_authorized_clients
+from movements.onion import (
+    AttachedOnion,
+    Backoff,
+    EmbeddedOnion,
+    OnionError,
+    OnionService,
+    OnionStatus,
+    read_authorized_clients,
+)
+from movements.onion.files import read_private_file, write_private_file
 
 ONION_DIR = "onion"
 TOR_DATA_DIR = "tor"
+SUPERVISOR_FILE = "supervisor.json"
 
 
 def public_key_path(instance: Path) -> Path:
@@ -46,11 +60,54 @@ def supervisor(
     staff_target: str | int | None = None,
     tor_control: str | None = None,
     tor_password: str | None = None,
+    retry_max_seconds: float = 60.0,
 ):
     """An embedded tor in the instance folder, or an attachment to a running tor."""
     staff = staff_service(instance, staff_target) if staff_target is not None else None
+    watching = {
+        "staff": staff,
+        "backoff": Backoff(max_delay=retry_max_seconds),
+        "on_change": lambda status: write_supervisor_view(instance, status),
+    }
     if tor_control:
         return AttachedOnion(
-            tor_control, public_key_path(instance), target, password=tor_password, staff=staff
+            tor_control, public_key_path(instance), target, password=tor_password, **watching
         )
-    return EmbeddedOnion(instance / TOR_DATA_DIR, public_key_path(instance), target, staff=staff)
+    return EmbeddedOnion(instance / TOR_DATA_DIR, public_key_path(instance), target, **watching)
+
+
+def write_supervisor_view(instance: Path, status: OnionStatus) -> None:
+    """Replace the supervisor file in one step (0600), naming this server's process."""
+    view = {
+        "server_pid": os.getpid(),
+        "state": status.state,
+        "restarting_since": int(status.restarting_since) if status.restarting_since else None,
+        "attempts": status.attempts,
+        "restarts": status.restarts,
+        "last_error": (status.last_error or "")[:300] or None,
+    }
+    path = instance / ONION_DIR / SUPERVISOR_FILE
+    write_private_file(path, json.dumps(view).encode(), overwrite=True)
+
+
+def read_supervisor_view(instance: Path) -> dict | None:
+    """What a running server's supervisor last wrote; None when no server runs one."""
+    try:
+        view = json.loads(read_private_file(instance / ONION_DIR / SUPERVISOR_FILE))
+    except (OnionError, ValueError):
+        return None
+    if view.get("state") == "stopped" or not _running(view.get("server_pid")):
+        return None  # a server that stopped, or died without a word
+    return view
+
+
+def _running(pid) -> bool:
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, under another user
+        return True
+    return True

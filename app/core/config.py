@@ -57,6 +57,17 @@ def _seconds(text: str) -> int:
     return seconds
 
 
+def _retry_seconds(text: str) -> float:
+    """The longest wait between two attempts to bring tor back (tests make it short)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0.05 <= seconds <= 3600:
+        raise UnsafeConfiguration("MOVEMENTS_TOR_RETRY_MAX_SECONDS must be between 0.05 and 3600")
+    return seconds
+
+
 def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     """Everything the app needs, with secure defaults; `overrides` wins (tests, CLI)."""
     overrides = dict(overrides or {})
@@ -99,6 +110,10 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "ONION_ADDRESS": os.environ.get("MOVEMENTS_ONION_ADDRESS") or None,
         "STAFF_ONION_ADDRESS": os.environ.get("MOVEMENTS_STAFF_ONION_ADDRESS") or None,
         "MIRROR_HOST": os.environ.get("MOVEMENTS_MIRROR_HOST") or None,
+        # the onion supervisor retries a lost tor forever, waiting at most this long in between
+        "TOR_RETRY_MAX_SECONDS": _retry_seconds(
+            os.environ.get("MOVEMENTS_TOR_RETRY_MAX_SECONDS", "60")
+        ),
     }
     config.update(overrides)
     return config

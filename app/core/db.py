@@ -1,5 +1,6 @@
 """The one database handle, bound at start-up, with a connection per request."""
 
+from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from flask import Flask, abort, request
@@ -24,6 +25,11 @@ POSTGRESQL_POOL = {"max_connections": 32, "stale_timeout": 300, "timeout": 10}
 
 def is_sqlite() -> bool:
     return isinstance(database.obj, SqliteDatabase)
+
+
+def sqlite_folder() -> Path | None:
+    """The folder of the SQLite file, whose disk app/outages.py asks when SQLite is vague."""
+    return Path(database.obj.database).parent if is_sqlite() else None
 
 
 def open_database(url: str):

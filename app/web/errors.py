@@ -1,11 +1,13 @@
 """Every error is a small page in the visitor's language, never a stack trace."""
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from movements.app.core import db
 from movements.app.core.errors import NotFound, RuleViolation
+from movements.app.core.outages import RETRY_AFTER_SECONDS, describe, outage_cause
 from movements.app.keys.argon2_pool import Busy
 from movements.app.web.throttle import Throttled
 
@@ -30,8 +32,8 @@ EXPLANATIONS = {
 }
 
 
-def error_page(status: int, message=None):
-    title = TITLES.get(status, TITLES[400])
+def error_page(status: int, message=None, title=None):
+    title = title or TITLES.get(status, TITLES[400])
     text = message or EXPLANATIONS.get(status, "")
     return render_template("error.html", title=title, text=text, status=status), status
 
@@ -71,7 +73,21 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error):
+        cause = outage_cause(error, db.sqlite_folder())
+        if cause is not None:
+            return _unavailable(cause, error)
         if app.testing:
             raise error
         app.logger.error("unhandled %s", type(error).__name__)
         return error_page(500)
+
+    def _unavailable(cause: str, error: Exception):
+        """A full disk, a read-only folder or a database away: 503, and the cause in one line."""
+        app.logger.error("site unavailable, %s: %s", cause, describe(error))
+        g.user = None  # the page is drawn without the database: no account menu to fill
+        body, status = error_page(
+            503,
+            _l("The site is briefly unavailable. Please try again in a few minutes."),
+            title=_l("Briefly unavailable"),
+        )
+        return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}

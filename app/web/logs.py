@@ -1,5 +1,8 @@
 """One logging configuration: errors only, in UTC, and nothing about visitors, ever.
 
+The onion supervisor's warnings pass too: "onion back after N failed attempts" is how an operator
+learns that tor was down and came back by itself.
+
 Every log record is redacted when it is created, whichever logger or handler it goes to:
 IP addresses, onion addresses, and any value taken from the current request's headers or query
 string are replaced before the message exists anywhere.
@@ -69,3 +72,4 @@ def configure_logging(level: int = logging.ERROR) -> None:
     root.setLevel(level)
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.ERROR)
+    logging.getLogger("movements.onion").setLevel(logging.WARNING)

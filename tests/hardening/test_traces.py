@@ -52,7 +52,7 @@ def test_redaction_removes_addresses_and_onions():
 def test_log_records_never_carry_request_data(app, client, caplog):
     caplog.set_level(logging.DEBUG)
     with app.test_request_context("/requests?q=" + QUERY_MARKER, headers=MARKERS):
-        logging.getLogger("app").error(
+        logging.getLogger("movements.app").error(
             "handling %s for %s", "/requests?q=" + QUERY_MARKER, MARKERS["User-Agent"]
         )
     assert QUERY_MARKER not in caplog.text and "ua-marker" not in caplog.text

@@ -140,6 +140,15 @@ class Cluster:
             conf.writelines(f"{name} = {value}\n" for name, value in settings.items())
 
     def start(self) -> None:
+        self.resume()
+        with self.admin() as admin, admin.cursor() as cursor:
+            cursor.execute(
+                f"CREATE ROLE {APP_ROLE} LOGIN PASSWORD %s",
+                (self.app_password,),
+            )
+
+    def resume(self) -> None:
+        """Start the server; after stop(), its roles and databases are all still there."""
         self._run(
             str(self.bindir / "pg_ctl"),
             f"--pgdata={self.data}",
@@ -149,11 +158,6 @@ class Cluster:
             "start",
             timeout=START_SECONDS + 10,
         )
-        with self.admin() as admin, admin.cursor() as cursor:
-            cursor.execute(
-                f"CREATE ROLE {APP_ROLE} LOGIN PASSWORD %s",
-                (self.app_password,),
-            )
 
     def stop(self) -> None:
         """Stop the server, within bounded waits; kill it if it will not stop."""
