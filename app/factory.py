@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from flask import Flask, g, request
-from flask_wtf.csrf import CSRFProtect
 
 from movements.app.accounts import views as accounts
 from movements.app.core import db, eligibility
@@ -21,7 +20,18 @@ from movements.app.reports import views as reports
 from movements.app.requests import views as help_requests
 from movements.app.staff import views as staff
 from movements.app.trust import views as trust
-from movements.app.web import errors, faces, i18n, logs, pagecache, security, templating, throttle
+from movements.app.web import (
+    csrf,
+    errors,
+    faces,
+    i18n,
+    ids,
+    logs,
+    pagecache,
+    security,
+    templating,
+    throttle,
+)
 from movements.app.web.sessions import load_current_user
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -46,9 +56,10 @@ def create_app(config: dict | None = None, instance_path: Path | None = None) ->
     templating.init_app(app)
     security.init_app(app)
     faces.init_app(app)
+    ids.init_app(app)
     errors.init_app(app)
     eligibility.init_app(app)
-    CSRFProtect(app)
+    csrf.init_app(app)
     with db.database.connection_context():
         upgrade()
 

@@ -16,20 +16,16 @@ from movements.app.core.errors import RuleViolation
 from movements.app.core.taxonomy import pack, unpack
 from movements.app.keys import contacts
 from movements.app.web import throttle
+from movements.app.web.csrf import shows_form_again
+from movements.app.web.return_to import checked_next
 from movements.app.web.sessions import login_required, sign_in, sign_out, sign_out_everywhere
-
-
-def safe_next(target: str | None) -> str:
-    """Only a path on this site: never an absolute URL that could lead elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("main.index")
 
 
 def make_blueprint() -> Blueprint:
     bp = Blueprint("accounts", __name__)
 
     @bp.route("/signup", methods=["GET", "POST"])
+    @shows_form_again
     def signup():
         form = SignupForm()
         if form.validate_on_submit():
@@ -46,6 +42,7 @@ def make_blueprint() -> Blueprint:
         return render_template("accounts/signup.html", form=form), 400 if form.errors else 200
 
     @bp.route("/login", methods=["GET", "POST"])
+    @shows_form_again
     def login():
         form = LoginForm()
         if form.validate_on_submit():
@@ -54,7 +51,7 @@ def make_blueprint() -> Blueprint:
                 sign_in(signed_in.user, signed_in.key)
                 if signed_in.new_codes:
                     return new_codes_page(signed_in)
-                return redirect(safe_next(request.args.get("next")))
+                return redirect(checked_next(request.args.get("next")))
             form.password.errors.append(_("That username and password do not match."))
         return render_template("accounts/login.html", form=form), 400 if form.errors else 200
 
@@ -64,6 +61,7 @@ def make_blueprint() -> Blueprint:
         return redirect(url_for("main.index"))
 
     @bp.route("/recover", methods=["GET", "POST"])
+    @shows_form_again
     def recover():
         form = RecoverForm()
         if form.validate_on_submit():
@@ -88,6 +86,7 @@ def make_blueprint() -> Blueprint:
         return account_page()
 
     @bp.route("/account/profile", methods=["GET", "POST"])
+    @shows_form_again
     @login_required
     def profile():
         user = g.user
@@ -99,6 +98,7 @@ def make_blueprint() -> Blueprint:
         return render_template("accounts/profile.html", form=form), 400 if form.errors else 200
 
     @bp.route("/account/languages", methods=["GET", "POST"])
+    @shows_form_again
     @login_required
     def languages():
         user = g.user
@@ -110,6 +110,7 @@ def make_blueprint() -> Blueprint:
         return render_template("accounts/languages.html", form=form), 400 if form.errors else 200
 
     @bp.post("/account/contacts")
+    @shows_form_again
     @login_required
     def save_contact():
         form = ContactForm()
@@ -120,6 +121,7 @@ def make_blueprint() -> Blueprint:
         return account_page(contact_form=form), 400
 
     @bp.post("/account/password")
+    @shows_form_again
     @login_required
     def change_password():
         form = PasswordForm()
@@ -144,6 +146,7 @@ def make_blueprint() -> Blueprint:
         return redirect(url_for("accounts.login"))
 
     @bp.route("/account/delete", methods=["GET", "POST"])
+    @shows_form_again
     @login_required
     def delete():
         form = DeleteAccountForm()

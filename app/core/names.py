@@ -2,8 +2,13 @@
 
 The skeleton follows UTS #39: each character is replaced by the prototype it can be confused
 with (Cyrillic "а" by Latin "a", the digit "0" by "O", "m" by "rn"), using the Unicode
-confusables data shipped with confusable-homoglyphs. Two names with the same skeleton, after
-case folding, are the same name.
+confusables data shipped with confusable-homoglyphs. Before that, and after each step, the name
+is decomposed (NFKD) and its combining marks dropped, since a reader passes over an accent or a
+dot as easily as over a look-alike letter ("ṕaypal" is "paypal"). Two names with the same
+skeleton, after case folding, are the same name.
+
+Skeletons are stored (User.username_skeleton, unique); a change to how they are computed comes
+with a step in app/schema.py that recomputes the stored ones.
 """
 
 import json
@@ -21,6 +26,7 @@ ALLOWED_SCRIPT_SETS = [
 ]
 NEUTRAL_SCRIPTS = {"COMMON", "INHERITED"}
 BIDI_MARKS = {"\u200e", "\u200f"}
+COMBINING_MARKS = {"Mn", "Me"}  # nonspacing and enclosing: accents, dots, circles drawn over
 
 
 def _clean(text: str) -> str:
@@ -64,9 +70,15 @@ def _skeleton_once(text: str) -> str:
     return unicodedata.normalize("NFD", "".join(mapping.get(ch, ch) for ch in decomposed))
 
 
+def _without_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) not in COMBINING_MARKS)
+
+
 def skeleton(name: str) -> str:
-    """The key under which two look-alike names collide, whatever their case or width."""
-    return _skeleton_once(_skeleton_once(unicodedata.normalize("NFKC", name)).casefold())
+    """The key under which two look-alike names collide, whatever their case, width or marks."""
+    once = _without_marks(_skeleton_once(_without_marks(name)).casefold())
+    return _without_marks(_skeleton_once(once))
 
 
 def scripts_of(name: str) -> set[str]:

@@ -9,8 +9,9 @@ from collections.abc import Callable
 from peewee import IntegerField, Model
 from playhouse.migrate import SchemaMigrator
 
+from movements.app.core import names
 from movements.app.core.db import database, is_sqlite
-from movements.app.core.models import TABLES, RequestText, create_search_index
+from movements.app.core.models import TABLES, RequestText, User, create_search_index
 
 
 class SchemaVersion(Model):
@@ -23,8 +24,31 @@ class SchemaVersion(Model):
 
 Migration = Callable[[SchemaMigrator], None]
 
+
+def recompute_username_skeletons(_migrator: SchemaMigrator) -> None:
+    """Store every username's skeleton as app/core/names.py computes it now (marks folded).
+
+    Two accounts from before may now share a skeleton ("paypal" and "ṕaypal"). The older keeps
+    it; the newer keeps one of its own, marked with its id ("#" is in no skeleton), so the
+    upgrade never fails and no new look-alike of either can sign up.
+    """
+    rows = User.select(User.id, User.username, User.username_skeleton).order_by(User.id)
+    stored = {user_id: (name, old) for user_id, name, old in rows.tuples()}
+    wanted, taken = {}, set()
+    for user_id, (name, _old) in stored.items():
+        skeleton = names.skeleton(name)
+        wanted[user_id] = f"{skeleton}#{user_id}" if skeleton in taken else skeleton
+        taken.add(skeleton)
+    changed = {user_id: new for user_id, new in wanted.items() if new != stored[user_id][1]}
+    # first out of the way, then into place: no row may take a skeleton another still holds
+    for user_id in changed:
+        User.update(username_skeleton=f"#{user_id}").where(User.id == user_id).execute()
+    for user_id, new in changed.items():
+        User.update(username_skeleton=new).where(User.id == user_id).execute()
+
+
 # Append only: MIGRATIONS[n] takes a database from version n+1 to n+2.
-MIGRATIONS: list[Migration] = []
+MIGRATIONS: list[Migration] = [recompute_username_skeletons]
 
 
 def current_version() -> int:

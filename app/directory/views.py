@@ -20,6 +20,7 @@ from movements.app.directory.forms import (
     InvitationForm,
     StandingOfferForm,
 )
+from movements.app.web.csrf import shows_form_again
 from movements.app.web.sessions import login_required
 
 
@@ -98,6 +99,7 @@ def make_blueprint() -> Blueprint:
         return _listing_action(rules.unlist, _("You are no longer in the directory."))
 
     @bp.route("/providers/me/offers/new", methods=["GET", "POST"])
+    @shows_form_again
     @login_required
     def new_offer():
         rules.ensure_provider(g.user)
@@ -114,6 +116,7 @@ def make_blueprint() -> Blueprint:
         return render_template("directory/offer_form.html", form=form, editing=None), status
 
     @bp.route("/providers/me/offers/<public_id>/edit", methods=["GET", "POST"])
+    @shows_form_again
     @login_required
     def edit_offer(public_id):
         offer = rules.get_own(g.user, public_id)
@@ -144,6 +147,7 @@ def make_blueprint() -> Blueprint:
         return redirect(url_for("directory.mine"))
 
     @bp.route("/providers/<name>/invite", methods=["GET", "POST"])
+    @shows_form_again
     @login_required
     def invite(name):
         provider = invitations.find_listed_provider(name)

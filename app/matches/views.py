@@ -6,6 +6,7 @@ from movements.app.keys import contacts
 from movements.app.matches import rules
 from movements.app.matches.forms import CancelForm, MessageForm, RatingForm, RevealForm
 from movements.app.web import throttle
+from movements.app.web.csrf import shows_form_again
 from movements.app.web.forms import options
 from movements.app.web.sessions import login_required
 
@@ -52,6 +53,7 @@ def make_blueprint() -> Blueprint:
         return match_page(rules.get_match_for(g.user, public_id))
 
     @bp.post("/matches/<public_id>/messages")
+    @shows_form_again
     @login_required
     def post_message(public_id):
         match = rules.get_match_for(g.user, public_id)
@@ -67,6 +69,7 @@ def make_blueprint() -> Blueprint:
         return match_page(match, message_form=form), 400
 
     @bp.post("/matches/<public_id>/contacts")
+    @shows_form_again
     @login_required
     def reveal(public_id):
         match = rules.get_match_for(g.user, public_id)
@@ -86,6 +89,7 @@ def make_blueprint() -> Blueprint:
         return redirect(url_for("matches.show", public_id=public_id))
 
     @bp.route("/matches/<public_id>/cancel", methods=["GET", "POST"])
+    @shows_form_again
     @login_required
     def cancel(public_id):
         match = rules.get_match_for(g.user, public_id)
@@ -98,6 +102,7 @@ def make_blueprint() -> Blueprint:
         return render_template("matches/cancel.html", match=match, form=form), status
 
     @bp.post("/matches/<public_id>/rate")
+    @shows_form_again
     @login_required
     def rate(public_id):
         match = rules.get_match_for(g.user, public_id)

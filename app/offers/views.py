@@ -6,6 +6,7 @@ from movements.app.core.visibility import get_visible
 from movements.app.offers import rules
 from movements.app.offers.forms import OfferForm
 from movements.app.web import throttle
+from movements.app.web.csrf import shows_form_again
 from movements.app.web.sessions import login_required
 
 
@@ -13,6 +14,7 @@ def make_blueprint() -> Blueprint:
     bp = Blueprint("offers", __name__)
 
     @bp.route("/requests/<public_id>/offer", methods=["GET", "POST"])
+    @shows_form_again
     @login_required
     def make(public_id):
         help_request = get_visible(g.user, public_id)

@@ -15,10 +15,10 @@ from movements.app.core.members import find_member
 from movements.app.core.models import HelpRequest, Match, Message, Offer, Rating, User
 from movements.app.core.visibility import can_see
 from movements.app.matches.rules import messages_of
+from movements.app.web.ids import parse_id
 
 KINDS = ("user", "request", "offer", "message", "rating")
 KEY_MAX = 64
-ID_DIGITS_MAX = 18
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,7 @@ def parse(raw: str | None) -> tuple[str, str]:
     kind, _, key = (raw or "").partition(":")
     if kind not in KINDS or not 0 < len(key) <= KEY_MAX:
         raise NotFound
-    if kind in ("message", "rating") and not (key.isascii() and key.isdigit()):
-        raise NotFound
-    if kind in ("message", "rating") and len(key) > ID_DIGITS_MAX:
+    if kind in ("message", "rating") and parse_id(key) is None:
         raise NotFound
     return kind, key
 

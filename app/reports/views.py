@@ -8,6 +8,8 @@ from movements.app.core.errors import NotFound, RuleViolation
 from movements.app.core.members import find_member
 from movements.app.reports import rules, targets
 from movements.app.reports.forms import ActionForm, ReportForm
+from movements.app.web.csrf import shows_form_again
+from movements.app.web.return_to import login_url
 from movements.app.web.sessions import login_required
 
 
@@ -35,10 +37,10 @@ def make_blueprint() -> Blueprint:
         )
 
     @bp.route("/report", methods=["GET", "POST"])
+    @shows_form_again
     def report():
         if g.user is None:
-            # keep the target through sign-in; login only ever follows a local path
-            return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+            return redirect(login_url())  # the target is kept through sign-in
         raw = request.args.get("target")
         if raw is None and request.method == "GET":
             return safety_page()

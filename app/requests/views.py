@@ -18,6 +18,7 @@ from movements.app.offers.forms import OfferForm
 from movements.app.requests import rules
 from movements.app.requests.forms import BrowseForm, RequestForm, WhereForm
 from movements.app.web import throttle
+from movements.app.web.csrf import shows_form_again
 from movements.app.web.sessions import login_required
 
 
@@ -51,6 +52,7 @@ def make_blueprint() -> Blueprint:
         return render_template("requests/filters.html", form=form), status
 
     @bp.route("/requests/new", methods=["GET", "POST"])
+    @shows_form_again
     @login_required
     def new():
         rules.ensure_may_post(g.user)
@@ -80,6 +82,7 @@ def make_blueprint() -> Blueprint:
         )
 
     @bp.route("/requests/<public_id>/edit", methods=["GET", "POST"])
+    @shows_form_again
     @login_required
     def edit(public_id):
         help_request = get_visible(g.user, public_id)

@@ -8,7 +8,6 @@ wrong method or a missing token tells a prober that a route is there.
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -35,6 +34,7 @@ from movements.app.staff.forms import (
 )
 from movements.app.trust import evidence as trust
 from movements.app.trust.stars import STAFF_EVIDENCE, STAR_TABLE, evidence_counts
+from movements.app.web.csrf import check_csrf, shows_form_again
 
 AREA = "/staff"
 LOG_PAGE = 50
@@ -65,7 +65,7 @@ def _guard():
     if user is None or not user.is_staff:
         abort(404)
     if request.method == "POST":
-        current_app.extensions["csrf"].protect()
+        check_csrf()
     return None
 
 
@@ -164,6 +164,7 @@ def make_blueprint() -> Blueprint:
         return redirect(back)
 
     @bp.post("/users/<name>/evidence")
+    @shows_form_again
     def add_evidence(name):
         user, form = _member(name), EvidenceForm()
         return act(
@@ -186,6 +187,7 @@ def make_blueprint() -> Blueprint:
         return render_template("staff/reason.html", form=form, heading=heading, back=back), status
 
     @bp.route("/users/<name>/evidence/<int:evidence_id>/remove", methods=["GET", "POST"])
+    @shows_form_again
     def remove_evidence(name, evidence_id):
         user = _member(name)
         return with_reason(
@@ -195,6 +197,7 @@ def make_blueprint() -> Blueprint:
         )
 
     @bp.post("/users/<name>/judgement")
+    @shows_form_again
     def propose(name):
         user, form = _member(name), JudgementForm()
         return act(
@@ -217,6 +220,7 @@ def make_blueprint() -> Blueprint:
         )
 
     @bp.route("/users/<name>/judgement/withdraw", methods=["GET", "POST"])
+    @shows_form_again
     def withdraw(name):
         user = _member(name)
         return with_reason(
@@ -226,6 +230,7 @@ def make_blueprint() -> Blueprint:
         )
 
     @bp.post("/users/<name>/limit")
+    @shows_form_again
     def limit(name):
         user, form = _member(name), LimitForm()
         return act(
@@ -237,6 +242,7 @@ def make_blueprint() -> Blueprint:
         )
 
     @bp.route("/users/<name>/limit/lift", methods=["GET", "POST"])
+    @shows_form_again
     def lift(name):
         user = _member(name)
         return with_reason(
@@ -246,6 +252,7 @@ def make_blueprint() -> Blueprint:
         )
 
     @bp.route("/users/<name>/reinstate", methods=["GET", "POST"])
+    @shows_form_again
     def reinstate(name):
         if not g.user.is_admin:
             abort(404)
@@ -281,6 +288,7 @@ def make_blueprint() -> Blueprint:
         return report_page(outcomes.get_report(g.user, report_id), ActionForm(formdata=None))
 
     @bp.post("/reports/<int:report_id>")
+    @shows_form_again
     def handle(report_id):
         report = outcomes.get_report(g.user, report_id)
         form = ActionForm()

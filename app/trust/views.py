@@ -8,6 +8,7 @@ from movements.app.core.members import find_member
 from movements.app.trust import profiles, vouches
 from movements.app.trust.forms import ActionForm, PublicProfileForm
 from movements.app.trust.stars import STAR_TABLE, evidence_counts
+from movements.app.web.csrf import shows_form_again
 from movements.app.web.sessions import login_required
 
 
@@ -65,6 +66,7 @@ def make_blueprint() -> Blueprint:
         return render_template("trust/withdraw.html", person=person, form=form)
 
     @bp.route("/account/public-profile", methods=["GET", "POST"])
+    @shows_form_again
     @login_required
     def public_profile():
         if g.user.is_staff:

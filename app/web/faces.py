@@ -4,7 +4,10 @@ The face is decided per request: the staff onion by the listener it arrives on (
 to a separate port or socket, so a Host header cannot claim it), the others by the Host header,
 which must name one of the configured addresses or loopback; any other Host gets 400, so the
 app cannot be reached under names it does not know (no host-header tricks, no DNS rebinding).
+Redirects name the face's configured address, never a port or name from the request.
 """
+
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from flask import Flask, abort, current_app, request
 from flask.sessions import SecureCookieSessionInterface
@@ -19,6 +22,12 @@ COOKIE_NAMES = {
     LOCAL: "movements_session",
     STAFF: "movements_staff",
     CLEARNET: "movements_mirror",
+}
+# each face's scheme and where its address is configured (the mirror's reverse proxy adds TLS)
+ORIGINS = {
+    ONION: ("http", "ONION_ADDRESS"),
+    STAFF: ("http", "STAFF_ONION_ADDRESS"),
+    CLEARNET: ("https", "MIRROR_HOST"),
 }
 # what the staff onion serves: its own area and what staff need to sign in
 STAFF_FACE_PREFIXES = ("/staff", "/login", "/logout", "/account", "/static/", "/healthz")
@@ -78,6 +87,26 @@ class FaceSessionInterface(SecureCookieSessionInterface):
         return face_of_request() == CLEARNET or super().get_cookie_secure(app)
 
 
+def own_origin() -> str:
+    """`scheme://address` of this request's face as configured, or "" on loopback.
+
+    Loopback has no configured name, so its redirects carry a path alone: nothing taken from
+    the Host header, whose port (and, elsewhere, any name) is the sender's to choose.
+    """
+    scheme, key = ORIGINS.get(request.environ.get(DECIDED_KEY), ("", ""))
+    address = current_app.config.get(key) if key else None
+    if address and _host_name(request.host) == address:
+        return f"{scheme}://{address}"
+    return ""
+
+
+def on_own_host(location: str) -> str:
+    """A redirect target, wherever it pointed, as a path on this face's own address."""
+    parts = urlsplit(urljoin(request.path, location))
+    path = "/" + parts.path.lstrip("/")  # never `//name`, which a browser reads as a host
+    return own_origin() + urlunsplit(("", "", path, parts.query, parts.fragment))
+
+
 def _allowed_with_staff_onion(face: str) -> bool:
     """With a staff onion, /staff exists only there, and the staff onion serves little else."""
     in_staff_area = request.path == "/staff" or request.path.startswith("/staff/")
@@ -99,6 +128,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _face_headers(response):
+        if "Location" in response.headers:
+            response.headers["Location"] = on_own_host(response.headers["Location"])
         if request.environ.get(DECIDED_KEY) == CLEARNET:
             response.headers["Strict-Transport-Security"] = HSTS
             onion = app.config.get("ONION_ADDRESS")

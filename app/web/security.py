@@ -1,6 +1,6 @@
 """Response headers for every answer, set in one place."""
 
-from flask import Flask, request
+from flask import Flask, abort, request
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -48,6 +48,12 @@ STATIC_HEADERS = {
 
 
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def _refuse_files():
+        # there are no uploads; a field sent as a file part would reach a form as a file object
+        if request.files:
+            abort(400)
+
     @app.after_request
     def _harden(response):
         response.headers.update(STATIC_HEADERS)

@@ -10,10 +10,11 @@ import secrets
 from functools import wraps
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from flask import current_app, g, redirect, request, session, url_for
+from flask import current_app, g, redirect, session
 
 from movements.app.core.models import LoginSession, User, utcnow
 from movements.app.keys import userkeys
+from movements.app.web.return_to import login_url
 
 IDLE_REFRESH = datetime.timedelta(minutes=1)
 
@@ -98,7 +99,7 @@ def login_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if g.user is None:
-            return redirect(url_for("accounts.login", next=request.path))
+            return redirect(login_url())
         return view(*args, **kwargs)
 
     return wrapped

@@ -34,7 +34,8 @@ def test_clearnet_face_points_to_the_onion_and_pins_tls(faced):
 def test_onion_face_names_no_clearnet_host_and_sends_no_hsts(faced, activist):
     client = faced.test_client()
     response = client.get("/account", headers={"Host": ONION})
-    assert response.status_code == 302 and not response.headers["Location"].startswith("http")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(f"http://{ONION}/login")
     for header, value in response.headers.items():
         assert MIRROR not in value, header
     assert "Strict-Transport-Security" not in response.headers
