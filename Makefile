@@ -48,5 +48,17 @@ format: $(VENV)/.installed-test ## apply the formatter and safe fixes
 bench: $(VENV)/.installed-test ## run the benchmarks and write bench/RESULTS.md
 	$(BIN)/python bench/run.py
 
+CATALOGS := app/translations
+# no file locations in the catalogs, and messages sorted: a moved line of code changes nothing
+catalogs: $(VENV)/.installed-test ## extract every string to messages.pot, update each language's .po
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 -c TRANSLATORS: \
+		--no-location --sort-output --project "Movements Onion" --version 0.1 \
+		--copyright-holder "Movements Onion contributors" --msgid-bugs-address "" \
+		--header-comment "# Messages of Movements Onion to translate: see TRANSLATING.md." \
+		-o $(CATALOGS)/messages.pot .
+	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) \
+		--ignore-obsolete --ignore-pot-creation-date
+	$(BIN)/pybabel compile -d $(CATALOGS) --statistics
+
 clean: ## remove the virtualenv (never the instance folder)
 	rm -rf $(VENV) build *.egg-info

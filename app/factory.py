@@ -10,6 +10,7 @@ from movements.app.core.config import default_instance_path, load_config
 from movements.app.core.schema import upgrade
 from movements.app.directory import views as directory
 from movements.app.keys import userkeys, vault
+from movements.app.language import views as language
 from movements.app.main import views as main
 from movements.app.matches import views as matches
 from movements.app.notifications import rules as notification_rules
@@ -77,7 +78,7 @@ def create_app(config: dict | None = None, instance_path: Path | None = None) ->
         return {"current_user": g.get("user"), "unread_notifications": unread}
 
     areas = (main, accounts, help_requests, offers, matches, profiles, notifications, directory)
-    areas += (staff, trust, reports, eligibility)
+    areas += (staff, trust, reports, eligibility, language)
     for area in areas:
         app.register_blueprint(area.make_blueprint())
     return app

@@ -7,6 +7,8 @@ import zipfile
 
 import pytest
 
+from movements.app.web.i18n import PLANNED
+
 from .serving import ROOT, running_server, wait_for
 
 
@@ -108,6 +110,9 @@ def test_the_installed_wheel_runs_without_the_source_tree(tmp_path):
     )
     assert installed.returncode == 0, installed.stderr
     assert "movements.app.cli.main" in (target / "bin" / "movements").read_text()
+    # the build compiled every catalog: an install serves every language with no .mo committed
+    for code in PLANNED:
+        assert (target / "app" / "translations" / code / "LC_MESSAGES" / "messages.mo").is_file()
     instance = tmp_path / "instance"
     script = (
         "import sys, movements.app; from movements.app.cli.main import main; "

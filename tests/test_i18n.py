@@ -24,7 +24,11 @@ def arabic_catalog(directory):
 def test_an_added_catalog_turns_pages_right_to_left(tmp_path):
     arabic_catalog(tmp_path / "translations")
     app = create_app(
-        {"TESTING": True, "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path / "translations")},
+        {
+            "TESTING": True,
+            "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path / "translations"),
+            "LANGUAGES": ("en", "ar"),
+        },
         instance_path=tmp_path / "instance",
     )
     page = app.test_client().get("/requests", headers={"Accept-Language": "ar, en;q=0.5"})

@@ -305,7 +305,7 @@ def test_done_and_rating_through_the_pages(app, activist, provider, match):
     post(as_user(app, provider), url + "/done")
     post(as_user(app, activist), url + "/rate", {"stars": "5", "comment": "Saved our case."})
     profile = as_user(app, activist).get("/users/lawyer_anna").get_data(as_text=True)
-    assert "5.0 of 5 from 1 ratings" in profile and "Saved our case." in profile
+    assert "5.0 of 5 from 1 rating" in profile and "Saved our case." in profile
 
 
 @pytest.mark.parametrize("stars", ["", "0", "6", "five"])

@@ -108,6 +108,7 @@ def test_each_language_has_its_own_copy(tmp_path, instance, activist):
         "TESTING": True,
         "PAGE_CACHE_SECONDS": 60,
         "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path / "translations"),
+        "LANGUAGES": ("en", "ar"),
     }
     client = create_app(config, instance_path=instance).test_client()
     arabic = client.get("/requests", headers={"Accept-Language": "ar"}).get_data(as_text=True)

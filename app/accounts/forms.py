@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     PasswordField,
@@ -14,7 +13,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Opt
 from movements.app.core.eligibility import eligible_countries
 from movements.app.core.taxonomy import CONTACT_KINDS, SKILLS, languages
 from movements.app.keys.passwords import PASSWORD_MAX, PASSWORD_MIN
-from movements.app.web.forms import CheckboxListField, MaxItems, options
+from movements.app.web.forms import CheckboxListField, Form, MaxItems, options
 
 password_length = Length(
     min=PASSWORD_MIN,
@@ -23,7 +22,7 @@ password_length = Length(
 )
 
 
-class SignupForm(FlaskForm):
+class SignupForm(Form):
     username = StringField(
         _l("Username"),
         validators=[DataRequired(), Length(max=64)],
@@ -72,12 +71,12 @@ class SignupForm(FlaskForm):
         return valid
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
 
 
-class RecoverForm(FlaskForm):
+class RecoverForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     code = StringField(
         _l("One of your recovery codes"), validators=[DataRequired(), Length(max=64)]
@@ -89,7 +88,7 @@ class RecoverForm(FlaskForm):
     )
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current = PasswordField(
         _l("Current password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)]
     )
@@ -100,7 +99,7 @@ class PasswordForm(FlaskForm):
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     bio = TextAreaField(
         _l("About you"),
         validators=[Optional(), Length(max=2000)],
@@ -109,7 +108,7 @@ class ProfileForm(FlaskForm):
     skills = CheckboxListField(_l("Skills"), choices=options(SKILLS), validators=[MaxItems(12)])
 
 
-class LanguagesForm(FlaskForm):
+class LanguagesForm(Form):
     """Languages and country, on a page of their own: their long lists would make the
     profile page too heavy for a slow circuit."""
 
@@ -127,7 +126,7 @@ class LanguagesForm(FlaskForm):
         self.country.choices = options({"": _l("None"), **eligible_countries()})
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     kind = SelectField(_l("Kind"), choices=options(CONTACT_KINDS))
     value = StringField(
         _l("How to reach you"),

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from movements.app.core.config import UnsafeConfiguration
 from movements.app.core.errors import RuleViolation
-from movements.app.core.taxonomy import country_records
+from movements.app.core.taxonomy import countries, country_records
 
 STATUSES = ("Free", "Partly Free", "Not Free")
 DEFAULT_ELIGIBLE = ("Not Free",)
@@ -61,12 +61,13 @@ def is_eligible(code: str) -> bool:
 
 
 def eligible_countries() -> dict[str, str]:
-    """Code → name of every eligible country, in the data file's order."""
+    """Code → name of every eligible country, in the visitor's language and alphabet."""
     statuses = eligible_statuses()
+    records = country_records()
     return {
-        code: record["name"]
-        for code, record in country_records().items()
-        if record["freedom_status"] in statuses
+        code: name
+        for code, name in countries().items()
+        if records[code]["freedom_status"] in statuses
     }
 
 

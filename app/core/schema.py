@@ -7,7 +7,7 @@ a fresh database gets the current tables directly and is stamped with the last v
 from collections.abc import Callable
 
 from peewee import IntegerField, Model
-from playhouse.migrate import SchemaMigrator
+from playhouse.migrate import SchemaMigrator, migrate
 
 from movements.app.core import names
 from movements.app.core.db import database, is_sqlite
@@ -47,8 +47,13 @@ def recompute_username_skeletons(_migrator: SchemaMigrator) -> None:
         User.update(username_skeleton=new).where(User.id == user_id).execute()
 
 
+def add_user_language(migrator: SchemaMigrator) -> None:
+    """Version 3: the language a signed-in user chose, so it follows them to a new browser."""
+    migrate(migrator.add_column(User._meta.table_name, "language", User.language))
+
+
 # Append only: MIGRATIONS[n] takes a database from version n+1 to n+2.
-MIGRATIONS: list[Migration] = [recompute_username_skeletons]
+MIGRATIONS: list[Migration] = [recompute_username_skeletons, add_user_language]
 
 
 def current_version() -> int:

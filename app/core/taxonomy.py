@@ -1,12 +1,17 @@
 """The fixed choices users pick from: skills, urgency, visibility, countries, languages.
 
-Labels go through gettext lazily so each visitor sees them in their own language.
+Labels go through gettext lazily so each visitor sees them in their own language. Country and
+language names come from Unicode CLDR (through Babel) in the visitor's language, sorted the way
+a reader of that language expects; the data files only say which codes exist.
 """
 
 import json
+import unicodedata
 from functools import cache
 from importlib import resources
 
+from babel import Locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 SKILLS = {
@@ -49,16 +54,45 @@ CONTACT_KINDS = {
     "other": _l("Other"),
 }
 
-RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "ku", "yi", "dv", "sd", "ug"}
-
 
 def _load(name: str) -> dict:
     return json.loads(resources.files("movements.app").joinpath("data", name).read_text("utf-8"))
 
 
+def collation_key(name: str) -> str:
+    """Sort key for names in any script: accents and case set aside ("Égypte" by "E").
+
+    Babel has no collator and PyICU is a heavy native dependency; this is close enough for
+    picking a name from a list, in every language the site serves.
+    """
+    return unicodedata.normalize("NFKD", name).casefold()
+
+
+def _visitor_locale() -> str:
+    return str(get_locale() or "en")
+
+
+def _named(codes: dict[str, str], cldr_names: dict[str, str]) -> dict[str, str]:
+    """Code → CLDR name (the data file's English name where CLDR has none), sorted by name."""
+    names = {code: cldr_names.get(code, english) for code, english in codes.items()}
+    return dict(sorted(names.items(), key=lambda item: collation_key(item[1])))
+
+
 @cache
+def _country_names(locale: str) -> dict[str, str]:
+    english = {c["code"]: c["name"] for c in _load("countries.json")["countries"]}
+    return _named(english, Locale.parse(locale).territories)
+
+
+@cache
+def _language_names(locale: str) -> dict[str, str]:
+    english = {lang["code"]: lang["name"] for lang in _load("languages.json")["languages"]}
+    return _named(english, Locale.parse(locale).languages)
+
+
 def countries() -> dict[str, str]:
-    return {c["code"]: c["name"] for c in _load("countries.json")["countries"]}
+    """Code → country name in the visitor's language, in that language's alphabetical order."""
+    return _country_names(_visitor_locale())
 
 
 @cache
@@ -66,9 +100,9 @@ def country_records() -> dict[str, dict]:
     return {c["code"]: c for c in _load("countries.json")["countries"]}
 
 
-@cache
 def languages() -> dict[str, str]:
-    return {lang["code"]: lang["name"] for lang in _load("languages.json")["languages"]}
+    """Code → language name in the visitor's language, in that language's alphabetical order."""
+    return _language_names(_visitor_locale())
 
 
 def pack(codes: list[str]) -> str:

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     IntegerField,
     SelectField,
@@ -14,7 +13,7 @@ from movements.app.core.models import HelpRequest, StandingOffer
 from movements.app.core.taxonomy import SKILLS, languages
 from movements.app.directory.invitations import NOTE_MAX
 from movements.app.directory.rules import StandingOfferFields
-from movements.app.web.forms import MaxItems, options
+from movements.app.web.forms import Form, MaxItems, options
 
 STAR_CHOICES = {
     "": _l("Any"),
@@ -25,7 +24,7 @@ STAR_CHOICES = {
 ANY_COUNTRY = "any"
 
 
-class StandingOfferForm(FlaskForm):
+class StandingOfferForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(min=5, max=200)])
     description = TextAreaField(
         _l("What you offer"),
@@ -73,7 +72,7 @@ class StandingOfferForm(FlaskForm):
         )
 
 
-class DirectoryForm(FlaskForm):
+class DirectoryForm(Form):
     """The filters of /providers, read from the query string; no CSRF on a GET."""
 
     class Meta:
@@ -105,7 +104,7 @@ class DirectoryForm(FlaskForm):
             field.choices = [choice for choice in field.choices if choice.value in keep]
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     request_id = SelectField(_l("Which of your requests"), validators=[DataRequired()])
     standing_offer = SelectField(_l("About their standing offer"), validators=[Optional()])
     note = TextAreaField(

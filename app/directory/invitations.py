@@ -6,6 +6,7 @@ is answered when the provider has an offer on the request, so that is read, neve
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from peewee import IntegrityError
 
 from movements.app.blocks.rules import has_blocked
@@ -121,10 +122,20 @@ def invite(
         )
     note = note.strip()
     if len(note) > NOTE_MAX:
-        raise RuleViolation(_l("A note has at most %(n)d characters.", n=NOTE_MAX))
+        raise RuleViolation(
+            lazy_ngettext(
+                "A note has at most %(num)d character.",
+                "A note has at most %(num)d characters.",
+                NOTE_MAX,
+            )
+        )
     if sent_today(activist) >= INVITATIONS_PER_DAY:
         raise RuleViolation(
-            _l("You can send %(n)d invitations a day. Try again tomorrow.", n=INVITATIONS_PER_DAY)
+            lazy_ngettext(
+                "You can send %(num)d invitation a day. Try again tomorrow.",
+                "You can send %(num)d invitations a day. Try again tomorrow.",
+                INVITATIONS_PER_DAY,
+            )
         )
     if _has_offered(provider.id, request.id):
         raise RuleViolation(_l("This provider has already offered help on this request."))

@@ -9,6 +9,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from movements.app.core.errors import RuleViolation
 from movements.app.core.taxonomy import unpack
@@ -143,7 +144,14 @@ def make_blueprint() -> Blueprint:
     @login_required
     def renew_offer(public_id):
         rules.renew(g.user, rules.get_own(g.user, public_id))
-        flash(_("Your standing offer is open for another %(n)d days.", n=rules.STANDING_OFFER_DAYS))
+        days = rules.STANDING_OFFER_DAYS
+        flash(
+            ngettext(
+                "Your standing offer is open for another %(num)d day.",
+                "Your standing offer is open for another %(num)d days.",
+                days,
+            )
+        )
         return redirect(url_for("directory.mine"))
 
     @bp.route("/providers/<name>/invite", methods=["GET", "POST"])

@@ -1,13 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from movements.app.matches.rules import MESSAGE_MAX
-from movements.app.web.forms import CheckboxListField, options
+from movements.app.web.forms import CheckboxListField, Form, options
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     text = TextAreaField(
         _l("Message"),
         validators=[DataRequired(), Length(max=MESSAGE_MAX)],
@@ -15,7 +14,7 @@ class MessageForm(FlaskForm):
     )
 
 
-class RevealForm(FlaskForm):
+class RevealForm(Form):
     contacts = CheckboxListField(
         _l("Contact details the other side may see"),
         coerce=int,
@@ -23,13 +22,13 @@ class RevealForm(FlaskForm):
     )
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = TextAreaField(
         _l("Why are you cancelling?"), validators=[DataRequired(), Length(min=3, max=1000)]
     )
 
 
-class RatingForm(FlaskForm):
+class RatingForm(Form):
     stars = RadioField(
         _l("Your rating"),
         coerce=int,

@@ -4,6 +4,7 @@ Only someone who gave the right password (or recovery code) is told, so the mess
 be used to learn which accounts were moderated.
 """
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from movements.app.core.errors import RuleViolation
@@ -27,7 +28,7 @@ def ensure_may_sign_in(user: User) -> None:
             _l(
                 "Moderators suspended this account. You can sign in again on %(date)s. "
                 "The reason they gave: %(reason)s",
-                date=user.suspended_until.isoformat(),
+                date=format_date(user.suspended_until),
                 reason=user.moderation_reason,
             )
         )

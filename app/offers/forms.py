@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from movements.app.web.forms import Form
 
-class OfferForm(FlaskForm):
+
+class OfferForm(Form):
     message = TextAreaField(
         _l("Your offer"),
         validators=[DataRequired(), Length(min=10, max=5000)],

@@ -1,13 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from movements.app.reports.rules import DETAILS_MAX, REASONS
-from movements.app.web.forms import options
+from movements.app.web.forms import Form, options
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     reason = RadioField(
         _l("What is wrong?"),
         choices=options(REASONS),
@@ -23,5 +22,5 @@ class ReportForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A one-button action: only its CSRF token."""

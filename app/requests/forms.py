@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     IntegerField,
     RadioField,
@@ -13,12 +12,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from movements.app.core.eligibility import eligible_countries
 from movements.app.core.taxonomy import REQUEST_STATUSES, SKILLS, URGENCIES, VISIBILITIES, languages
 from movements.app.requests.rules import RequestFields
-from movements.app.web.forms import CheckboxListField, MaxItems, options
+from movements.app.web.forms import CheckboxListField, Form, MaxItems, options
 
 EXPIRY_CHOICES = {7: _l("1 week"), 30: _l("1 month"), 90: _l("3 months"), 180: _l("6 months")}
 
 
-class WhereFields(FlaskForm):
+class WhereFields(Form):
     """Where a request is about and in which languages: the long lists, asked on a step of
     their own so neither page of the request form outgrows a slow circuit."""
 
@@ -89,7 +88,7 @@ class RequestForm(WhereFields):
         )
 
 
-class BrowseForm(FlaskForm):
+class BrowseForm(Form):
     """The filters of /requests, read from the query string; no CSRF on a GET."""
 
     class Meta:

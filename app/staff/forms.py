@@ -1,14 +1,13 @@
 """Staff forms. Each action form carries `confirmed`, set only on its confirmation page."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from movements.app.moderation.outcomes import OUTCOMES, REASON_MAX, SUSPENSION_DAYS_MAX
 from movements.app.trust.evidence import NOTE_MAX
 from movements.app.trust.stars import MOST_FROM_EVIDENCE, STAFF_EVIDENCE
-from movements.app.web.forms import options
+from movements.app.web.forms import Form, options
 
 PAGE_MAX = 10_000
 
@@ -17,7 +16,7 @@ def _reason(label):
     return TextAreaField(label, validators=[DataRequired(), Length(max=NOTE_MAX)])
 
 
-class ConfirmedForm(FlaskForm):
+class ConfirmedForm(Form):
     confirmed = HiddenField()
 
     @property
@@ -34,7 +33,7 @@ class EvidenceForm(ConfirmedForm):
     )
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """For actions whose own page asks why: that page is their confirmation."""
 
     reason = _reason(_l("Reason (kept in the staff log)"))
@@ -70,14 +69,14 @@ class ActionForm(ConfirmedForm):
     )
 
 
-class FindUserForm(FlaskForm):
+class FindUserForm(Form):
     class Meta:
         csrf = False
 
     name = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
 
 
-class PageForm(FlaskForm):
+class PageForm(Form):
     class Meta:
         csrf = False
 

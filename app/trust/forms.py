@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length, Optional
 
 from movements.app.trust.profiles import LINK_MAX
+from movements.app.web.forms import Form
 
 
-class PublicProfileForm(FlaskForm):
+class PublicProfileForm(Form):
     link = StringField(
         _l("Address of a public profile you control"),
         validators=[Optional(), Length(max=LINK_MAX)],
@@ -17,5 +17,5 @@ class PublicProfileForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A one-button action: only its CSRF token."""

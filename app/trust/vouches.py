@@ -8,6 +8,7 @@ too, so a trusted account cannot be used to mint stars for a ring of new account
 import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from movements.app.core.db import database
 from movements.app.core.errors import NotFound, RuleViolation
@@ -60,7 +61,11 @@ def vouch(voucher: User, vouchee: User) -> Vouch:
         raise RuleViolation(_l("You already vouch for this person."))
     if vouches_this_month(voucher) >= VOUCHES_PER_MONTH:
         raise RuleViolation(
-            _l("You can vouch %(n)d times in 30 days. Try again later.", n=VOUCHES_PER_MONTH)
+            lazy_ngettext(
+                "You can vouch %(num)d time in 30 days. Try again later.",
+                "You can vouch %(num)d times in 30 days. Try again later.",
+                VOUCHES_PER_MONTH,
+            )
         )
     with database.atomic():
         row = Vouch.get_or_none((Vouch.voucher == voucher) & (Vouch.vouchee == vouchee))

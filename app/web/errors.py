@@ -2,6 +2,7 @@
 
 from flask import Flask, g, render_template
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -54,10 +55,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Throttled)
     def _throttled(error):
         minutes = max(1, -(-error.retry_after // 60))
-        text = _l(
-            "%(reason)s Please try again in %(minutes)d minutes.",
+        text = ngettext(
+            "%(reason)s Please try again in %(num)d minute.",
+            "%(reason)s Please try again in %(num)d minutes.",
+            minutes,
             reason=error.message,
-            minutes=minutes,
         )
         body, status = error_page(429, text)
         return body, status, {"Retry-After": str(error.retry_after)}

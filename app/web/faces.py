@@ -30,7 +30,15 @@ ORIGINS = {
     CLEARNET: ("https", "MIRROR_HOST"),
 }
 # what the staff onion serves: its own area and what staff need to sign in
-STAFF_FACE_PREFIXES = ("/staff", "/login", "/logout", "/account", "/static/", "/healthz")
+STAFF_FACE_PREFIXES = (
+    "/staff",
+    "/login",
+    "/logout",
+    "/account",
+    "/language",
+    "/static/",
+    "/healthz",
+)
 
 
 class StaffListener:

@@ -5,6 +5,8 @@ from functools import cache
 from pathlib import Path
 
 from flask import Flask, url_for
+from markupsafe import Markup
+from werkzeug.local import LocalProxy
 
 from movements.app.core import taxonomy
 
@@ -20,6 +22,12 @@ def language_list(codes) -> str:
     return ", ".join(names.get(code, code) for code in codes)
 
 
+def isolate(text) -> Markup:
+    """User text inside a translated sentence, in <bdi>: a Persian title in an English
+    sentence (or the reverse) keeps its own direction and leaves the sentence's alone."""
+    return Markup("<bdi>%s</bdi>") % text
+
+
 def init_app(app: Flask) -> None:
     def asset_url(filename: str) -> str:
         """A URL that changes with the file, so browsers may cache it for a year."""
@@ -30,6 +38,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["language_list"] = language_list
+    app.jinja_env.filters["isolate"] = isolate
     app.jinja_env.globals.update(
         asset_url=asset_url,
         unpack=taxonomy.unpack,
@@ -38,6 +47,7 @@ def init_app(app: Flask) -> None:
         match_statuses=taxonomy.MATCH_STATUSES,
         skill_names=taxonomy.SKILLS,
         urgency_names=taxonomy.URGENCIES,
-        country_names=taxonomy.countries(),
-        language_names=taxonomy.languages(),
+        # names in the language of each request, not of the first one
+        country_names=LocalProxy(taxonomy.countries),
+        language_names=LocalProxy(taxonomy.languages),
     )

@@ -165,7 +165,7 @@ def test_two_people_go_from_sign_up_to_rating_each_other(
     activist.shot("rated")
 
     activist.follow(f"anna_{viewport}")
-    assert activist.sees("5.0 of 5 from 1 ratings")
+    assert activist.sees("5.0 of 5 from 1 rating")
     assert activist.sees("Careful, quick and kind.")
     activist.shot("provider-profile")
 

@@ -88,7 +88,7 @@ def test_most_trusted_come_first_with_stars_and_rating_side_by_side(app, client,
     assert page.index("trainer_bo") < page.index("lawyer_anna")
     anna_entry = page[page.index("lawyer_anna") :]
     assert "0 of 5 trust stars" in anna_entry
-    assert "Community rating 5.0 of 5 from 1 ratings" in anna_entry
+    assert "Community rating 5.0 of 5 from 1 rating" in anna_entry
     assert "4 of 5 trust stars" in page and "No community ratings yet" in page
 
 

@@ -43,7 +43,7 @@ def test_five_wrong_passwords_are_free_then_the_account_waits(app, client, activ
     blocked = post(client, "/login", {"username": "leila", "password": PASSWORD})
     assert blocked.status_code == 429
     assert blocked.headers["Retry-After"] == "30"
-    assert "try again in 1 minutes" in blocked.get_data(as_text=True)
+    assert "try again in 1 minute." in blocked.get_data(as_text=True)
     clock.advance(seconds=31)
     assert post(client, "/login", {"username": "leila", "password": PASSWORD}).status_code == 302
     assert SignInThrottle.select().count() == 0

@@ -104,9 +104,9 @@ def test_from_sign_up_to_a_rating_on_the_profile(pg_app):
     assert Rating.select().count() == 2
 
     profile = text(stranger.get("/users/trainer_sam"))
-    assert "5.0 of 5 from 1 ratings" in profile
+    assert "5.0 of 5 from 1 rating" in profile
     assert "Clear, patient and careful." in profile
-    assert "4.0 of 5 from 1 ratings" in text(stranger.get("/users/leila_tehran"))
+    assert "4.0 of 5 from 1 rating" in text(stranger.get("/users/leila_tehran"))
 
 
 def test_every_page_of_a_busy_site_answers_without_a_server_error(pg_url, instance):

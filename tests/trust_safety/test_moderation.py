@@ -4,6 +4,7 @@ users can no longer do."""
 import datetime
 
 import pytest
+from babel.dates import format_date
 
 from movements.app.accounts import rules as accounts
 from movements.app.core.errors import NotFound, RuleViolation
@@ -137,7 +138,7 @@ def test_suspension_ends_sessions_and_refuses_sign_in_with_the_reason(
     refused = post(app.test_client(), "/login", {"username": "lawyer_anna", "password": PASSWORD})
     text = refused.get_data(as_text=True)
     assert refused.status_code == 409 and "You claimed a firm you left" in text
-    until = (datetime.date.today() + datetime.timedelta(days=7)).isoformat()
+    until = format_date(datetime.date.today() + datetime.timedelta(days=7), locale="en")
     assert until in text
     assert notices(stranger) == ["report_suspended"]
     assert "moderation_suspended" in notices(provider)

@@ -52,6 +52,8 @@ class User(BaseModel):
     bio = TextField(default="")
     skills = CharField(max_length=512, default=",")
     languages = CharField(max_length=512, default=",")
+    # the language the site is shown in, chosen on /language ("" until chosen; see app/i18n.py)
+    language = CharField(max_length=16, default="")
     trust_stars = IntegerField(default=0)
     # X25519 key pair; the private half only wrapped under the password (see app/keys/userkeys.py).
     # Both are empty for an account from before per-user keys, until its next sign-in.
