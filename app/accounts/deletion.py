@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from movements.app.accounts.rules import password_matches
 from movements.app.core import fulltext
 from movements.app.core.db import database, is_sqlite
 from movements.app.core.errors import RuleViolation
@@ -29,10 +30,9 @@ from movements.app.core.models import (
     User,
     Vouch,
 )
-from movements.app.keys import passwords, userkeys
+from movements.app.keys import argon2_pool, userkeys
 from movements.app.notifications.rules import notify
 from movements.app.trust.stars import recompute
-from movements.app.web import throttle
 
 # SQLite full-text tables: a delete leaves the words in the index until its segments merge.
 FULL_TEXT_TABLES = ("help_request_text", "standing_offer_text")
@@ -51,10 +51,9 @@ class _Traces:
 def delete_own_account(user: User, password: str) -> None:
     """The holder's own request: only with the password typed again, so a borrowed or stolen
     session cannot erase someone. Wrong guesses count as failed sign-ins (app/web/throttle.py)."""
-    throttle.check_sign_in(user)
-    if not passwords.verify_password(user.password_hash, password):
-        throttle.sign_in_failed(user)
-        raise RuleViolation(_l("That password is not right. Nothing was deleted."))
+    with argon2_pool.password_check_place():
+        if not password_matches(user, password):
+            raise RuleViolation(_l("That password is not right. Nothing was deleted."))
     delete_account(user)
 
 

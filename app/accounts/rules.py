@@ -13,7 +13,7 @@ from movements.app.core.eligibility import ensure_eligible_focus
 from movements.app.core.errors import RuleViolation
 from movements.app.core.members import find_account
 from movements.app.core.models import ContactField, ContactReveal, Match, RecoveryCode, User, today
-from movements.app.keys import passwords, userkeys
+from movements.app.keys import argon2_pool, passwords, userkeys
 from movements.app.moderation.standing import ensure_may_sign_in
 from movements.app.web import throttle
 
@@ -74,35 +74,55 @@ def register(username: str, password: str, role: str, country: str) -> tuple[Sig
     return SignIn(user, key), codes
 
 
+def password_matches(user: User, password: str) -> bool:
+    """The check of an account's password wherever it is typed: sign-in, a new password,
+    deleting the account. The attempt is counted before it is checked (app/throttle.py), so
+    guesses on any of these forms, sent one by one or all at once, share the same delays."""
+    throttle.count_attempt(user)
+    if not passwords.verify_password(user.password_hash, password):
+        return False
+    throttle.sign_in_succeeded(user)
+    return True
+
+
 def authenticate(username: str, password: str) -> SignIn | None:
-    """Check the password and unwrap the user's key; move an older account to its own keys."""
+    """Check the password and unwrap the user's key; move an older account to its own keys.
+
+    A place for the check is taken first: when every place is taken the sign-in is refused
+    at once (argon2_pool.Busy), before any work is done for it.
+    """
+    with argon2_pool.password_check_place():
+        return _authenticate(username, password)
+
+
+def _authenticate(username: str, password: str) -> SignIn | None:
     user = find_account(username)
     if user is None:
         # spend the same effort as for a real account, so timing does not reveal names
         passwords.verify_password(passwords.dummy_hash(), password)
         return None
-    throttle.check_sign_in(user)
-    if not passwords.verify_password(user.password_hash, password):
-        throttle.sign_in_failed(user)
+    if not password_matches(user, password):
         return None
-    throttle.sign_in_succeeded(user)
     ensure_may_sign_in(user)  # only the account's holder learns it was suspended or removed
     mark_active(user)
-    with database.atomic():
-        if passwords.needs_rehash(user.password_hash):
-            user.password_hash = passwords.hash_password(password)
-            user.save()
-        if user.public_key is None:
+    # argon2 runs outside any transaction: a transaction holds SQLite's one write lock from
+    # its start, and every other writer would wait out the hashing
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+        user.save()
+    if user.public_key is None:
+        with database.atomic():
             return _adopt_keys(user, password)
-        key = userkeys.unlock_with_password(user, password)
-        if key is None:
-            return None
-        if user.keys_lost:
-            codes = passwords.new_recovery_codes()
+    key = userkeys.unlock_with_password(user, password)
+    if key is None:
+        return None
+    if user.keys_lost:
+        codes = passwords.new_recovery_codes()
+        with database.atomic():
             userkeys.store_recovery_codes(user, key, codes)
             user.keys_lost = False
             user.save()
-            return SignIn(user, key, codes, keys_were_lost=True)
+        return SignIn(user, key, codes, keys_were_lost=True)
     return SignIn(user, key)
 
 
@@ -129,18 +149,23 @@ def reset_with_recovery_code(username: str, code: str, new_password: str) -> Sig
     failure = RuleViolation(_l("That username and recovery code do not match."))
     if user is None:
         raise failure
+    row = RecoveryCode.get_or_none(
+        (RecoveryCode.user == user) & (RecoveryCode.code_hash == passwords.recovery_code_hash(code))
+    )
+    if row is None:
+        raise failure
+    ensure_may_sign_in(user)
+    key = userkeys.unlock_with_code(user, row, code)
+    # the hashing is done before the transaction, which then holds the write lock only briefly
+    password_hash = passwords.hash_password(new_password)
+    if key is not None and user.public_key is not None:
+        userkeys.rewrap(user, key, new_password)
     with database.atomic():
-        row = RecoveryCode.get_or_none(
-            (RecoveryCode.user == user)
-            & (RecoveryCode.code_hash == passwords.recovery_code_hash(code))
-        )
-        if row is None:
+        # spending the code is what lets the reset happen: of two at once, one finds it gone
+        if RecoveryCode.delete().where(RecoveryCode.id == row.id).execute() != 1:
             raise failure
-        ensure_may_sign_in(user)
         mark_active(user)
-        key = userkeys.unlock_with_code(user, row, code)
-        row.delete_instance()
-        user.password_hash = passwords.hash_password(new_password)
+        user.password_hash = password_hash
         user.must_change_password = False
         if user.public_key is None:
             user.save()
@@ -148,7 +173,6 @@ def reset_with_recovery_code(username: str, code: str, new_password: str) -> Sig
         if key is None:
             replace_lost_keys(user, new_password)
             return authenticate(user.username, new_password)
-        userkeys.rewrap(user, key, new_password)
         user.save()
     return SignIn(user, key)
 
@@ -177,15 +201,15 @@ def replace_lost_keys(user: User, password: str) -> None:
 
 def change_password(user: User, key: X25519PrivateKey | None, current: str, new: str) -> None:
     """A new password, and the private key rewrapped under it."""
-    if not passwords.verify_password(user.password_hash, current):
-        raise RuleViolation(_l("Your current password is not right."))
+    with argon2_pool.password_check_place():
+        if not password_matches(user, current):
+            raise RuleViolation(_l("Your current password is not right."))
     key = key or userkeys.unlock_with_password(user, current)
-    with database.atomic():
-        user.password_hash = passwords.hash_password(new)
-        user.must_change_password = False
-        if key is not None:
-            userkeys.rewrap(user, key, new)
-        user.save()
+    user.password_hash = passwords.hash_password(new)
+    user.must_change_password = False
+    if key is not None:
+        userkeys.rewrap(user, key, new)
+    user.save()  # one statement, after the hashing: no transaction waits on argon2
 
 
 def remaining_recovery_codes(user: User) -> int:

@@ -15,6 +15,7 @@ SQLITE_PRAGMAS = {
     # deleted rows are overwritten, so a deleted account is gone from the file's bytes
     "secure_delete": 1,
     "synchronous": 1,
+    # a writer that finds the database busy waits this long (ms) for the lock, then gives up
     "busy_timeout": 5000,
     "cache_size": -16 * 1024,
 }
@@ -36,7 +37,13 @@ def open_database(url: str):
     """A peewee database for `sqlite:///path` or `postgresql://user:pw@host:port/name`."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        return SqliteDatabase(parsed.path, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+        # Every transaction takes the write lock at BEGIN, waiting for it up to busy_timeout.
+        # A deferred BEGIN reads first and asks for the lock at its first write; in WAL mode
+        # SQLite refuses that at once, without waiting, when another connection wrote since
+        # the read began ("database is locked"), so two people writing together lost a write.
+        return SqliteDatabase(
+            parsed.path, pragmas=SQLITE_PRAGMAS, check_same_thread=False, lock_type="IMMEDIATE"
+        )
     if parsed.scheme in ("postgres", "postgresql"):
         # URL parts are percent-encoded, so a password may hold "@", ":" or "/". peewee keeps
         # psycopg2 in autocommit mode: a failed statement outside atomic() leaves no aborted

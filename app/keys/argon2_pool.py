@@ -9,10 +9,12 @@ import threading
 from contextlib import contextmanager
 
 ARGON2_WAIT_SECONDS = 2.0
+# password checks let in at once: one per argon2 slot running, one more waiting for a slot
+PASSWORD_CHECKS_AT_ONCE = 2 * (os.cpu_count() or 1)
 
 
 class Busy(Exception):
-    """Every argon2 slot is taken; the visitor should try again in a moment."""
+    """Every argon2 slot, or every place for a password check, is taken; try again soon."""
 
 
 _argon2_slots = threading.BoundedSemaphore(os.cpu_count() or 1)
@@ -27,3 +29,23 @@ def argon2_slot():
         yield
     finally:
         _argon2_slots.release()
+
+
+_password_checks = threading.BoundedSemaphore(PASSWORD_CHECKS_AT_ONCE)
+
+
+@contextmanager
+def password_check_place():
+    """One of the few places for a password check, or Busy at once when none is free.
+
+    A flood of sign-ins must not hold the server's worker threads: without this, each waited
+    up to ARGON2_WAIT_SECONDS for an argon2 slot, and every other visitor waited behind them.
+    So a bounded number are let in (each then runs or briefly waits for a slot) and the rest
+    are answered 503 with Retry-After straight away.
+    """
+    if not _password_checks.acquire(blocking=False):
+        raise Busy
+    try:
+        yield
+    finally:
+        _password_checks.release()

@@ -37,21 +37,36 @@ class Throttled(Exception):
 # --- sign-in: per account, growing delays, never a permanent lock ---------------------------
 
 
-def check_sign_in(user: User) -> None:
-    row = SignInThrottle.get_or_none(SignInThrottle.user == user)
-    if row is not None and row.retry_after is not None and row.retry_after > now():
-        wait = (row.retry_after - now()).total_seconds()
-        raise Throttled(_l("Too many wrong passwords for this account."), wait)
+def count_attempt(user: User) -> None:
+    """Count one password attempt on the account before the password is checked.
 
-
-def sign_in_failed(user: User) -> None:
+    Counted first and in one transaction, so guesses sent together cannot all be checked
+    while the account should wait: each takes its turn on the account's row, and once the
+    count reaches the free attempts the next delay starts. The right password clears the
+    count afterwards (`sign_in_succeeded`). Refused attempts are not counted.
+    """
+    current = now()
     with database.atomic():
-        row, _created = SignInThrottle.get_or_create(user=user)
-        row.failures += 1
+        SignInThrottle.insert(user=user).on_conflict_ignore().execute()
+        # one statement, so on PostgreSQL too a second attempt waits for the first's row
+        admitted = (
+            SignInThrottle.update(failures=SignInThrottle.failures + 1)
+            .where(
+                (SignInThrottle.user == user)
+                & (SignInThrottle.retry_after.is_null() | (SignInThrottle.retry_after <= current))
+            )
+            .execute()
+        )
+        row = SignInThrottle.get(SignInThrottle.user == user)
+        if not admitted:
+            wait = (row.retry_after - current).total_seconds()
+            raise Throttled(_l("Too many wrong passwords for this account."), wait)
         if row.failures >= FREE_SIGN_IN_FAILURES:
             delay = FIRST_DELAY * 2 ** (row.failures - FREE_SIGN_IN_FAILURES)
-            row.retry_after = now() + min(delay, LONGEST_DELAY)
-        row.save()
+            retry_after = current + min(delay, LONGEST_DELAY)
+            SignInThrottle.update(retry_after=retry_after).where(
+                SignInThrottle.user == user
+            ).execute()
 
 
 def sign_in_succeeded(user: User) -> None:

@@ -36,6 +36,9 @@ def utcnow() -> datetime.datetime:
 class BaseModel(Model):
     class Meta:
         database = database
+        # save() writes only the fields changed on this object: a row read at the start of a
+        # request must not put back, at its end, what another request changed meanwhile
+        only_save_dirty = True
 
 
 class User(BaseModel):
