@@ -23,10 +23,11 @@ from movements.app.web.faces import CLEARNET, face_of_request
 
 # English (the source language) plus every catalog declared complete. A translator adds the
 # code here once `make catalogs` leaves nothing untranslated in theirs (see TRANSLATING.md).
-LANGUAGES = ("en", "ar", "fa", "ru", "zh_Hans", "fr", "es", "tr", "vi", "my", "am", "th", "sw")
+LANGUAGES = ("en", "ar", "fa", "ru", "zh_Hans", "fr", "es", "tr", "vi", "my", "am", "th", "sw", "pt")
 
-# The catalogs under app/translations, waiting for a translator: with English, the main
-# language of almost everyone in the countries Freedom House rates Not Free.
+# Every catalog under app/translations: with English, the main language of almost everyone in
+# the countries Freedom House rates Not Free. A new language is added here first, with an empty
+# catalog, and joins LANGUAGES once its translation is complete.
 PLANNED = ("ar", "fa", "ru", "zh_Hans", "fr", "es", "tr", "vi", "my", "am", "th", "sw", "pt")
 
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
