@@ -12,11 +12,11 @@ from movements.app.accounts.forms import (
     RecoverForm,
     SignupForm,
 )
-from movements.app.core.errors import RuleViolation
 from movements.app.core.taxonomy import pack, unpack
 from movements.app.keys import contacts
 from movements.app.web import throttle
 from movements.app.web.csrf import shows_form_again
+from movements.app.web.forms import REFUSED, through_rule
 from movements.app.web.return_to import checked_next
 from movements.app.web.sessions import login_required, sign_in, sign_out, sign_out_everywhere
 
@@ -30,13 +30,16 @@ def make_blueprint() -> Blueprint:
         form = SignupForm()
         if form.validate_on_submit():
             throttle.spend_sign_up()
-            try:
-                signed_up, codes = rules.register(
-                    form.username.data, form.password.data, form.role.data, form.country.data
-                )
-            except RuleViolation as error:
-                form.username.errors.append(error.message)
-            else:
+            registered = through_rule(
+                form.username,
+                rules.register,
+                form.username.data,
+                form.password.data,
+                form.role.data,
+                form.country.data,
+            )
+            if registered is not REFUSED:
+                signed_up, codes = registered
                 sign_in(signed_up.user, signed_up.key)
                 return render_template("accounts/recovery_codes.html", codes=codes)
         return render_template("accounts/signup.html", form=form), 400 if form.errors else 200
@@ -65,13 +68,14 @@ def make_blueprint() -> Blueprint:
     def recover():
         form = RecoverForm()
         if form.validate_on_submit():
-            try:
-                recovered = rules.reset_with_recovery_code(
-                    form.username.data, form.code.data, form.password.data
-                )
-            except RuleViolation as error:
-                form.code.errors.append(error.message)
-            else:
+            recovered = through_rule(
+                form.code,
+                rules.reset_with_recovery_code,
+                form.username.data,
+                form.code.data,
+                form.password.data,
+            )
+            if recovered is not REFUSED:
                 sign_out_everywhere(recovered.user)
                 sign_in(recovered.user, recovered.key)
                 if recovered.new_codes:
@@ -127,11 +131,15 @@ def make_blueprint() -> Blueprint:
         form = PasswordForm()
         if form.validate_on_submit():
             user, key = g.user, g.user_key
-            try:
-                rules.change_password(user, key, form.current.data, form.password.data)
-            except RuleViolation as error:
-                form.current.errors.append(error.message)
-            else:
+            changed = through_rule(
+                form.current,
+                rules.change_password,
+                user,
+                key,
+                form.current.data,
+                form.password.data,
+            )
+            if changed is not REFUSED:
                 sign_out_everywhere(user)
                 sign_in(user, key)
                 flash(_("Your password is changed. Other browsers are signed out."))
@@ -152,11 +160,10 @@ def make_blueprint() -> Blueprint:
         form = DeleteAccountForm()
         if form.validate_on_submit():
             user = g.user
-            try:
-                deletion.delete_own_account(user, form.password.data)
-            except RuleViolation as error:
-                form.password.errors.append(error.message)
-            else:
+            deleted = through_rule(
+                form.password, deletion.delete_own_account, user, form.password.data
+            )
+            if deleted is not REFUSED:
                 sign_out_everywhere(user)
                 flash(_("Your account and everything in it are deleted."))
                 return redirect(url_for("main.index"))

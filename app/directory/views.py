@@ -11,7 +11,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from movements.app.core.errors import RuleViolation
 from movements.app.core.taxonomy import unpack
 from movements.app.core.visibility import get_visible
 from movements.app.directory import invitations, rules, search
@@ -22,6 +21,7 @@ from movements.app.directory.forms import (
     StandingOfferForm,
 )
 from movements.app.web.csrf import shows_form_again
+from movements.app.web.forms import REFUSED, through_rule
 from movements.app.web.sessions import login_required
 
 
@@ -105,14 +105,12 @@ def make_blueprint() -> Blueprint:
     def new_offer():
         rules.ensure_provider(g.user)
         form = StandingOfferForm()
-        if form.validate_on_submit():
-            try:
-                rules.publish(g.user, form.fields())
-            except RuleViolation as error:
-                form.title.errors.append(error.message)
-            else:
-                flash(_("Your standing offer is published."))
-                return redirect(url_for("directory.mine"))
+        if (
+            form.validate_on_submit()
+            and through_rule(form.title, rules.publish, g.user, form.fields()) is not REFUSED
+        ):
+            flash(_("Your standing offer is published."))
+            return redirect(url_for("directory.mine"))
         status = 400 if form.errors else 200
         return render_template("directory/offer_form.html", form=form, editing=None), status
 
@@ -122,14 +120,12 @@ def make_blueprint() -> Blueprint:
     def edit_offer(public_id):
         offer = rules.get_own(g.user, public_id)
         form = StandingOfferForm(data=_form_data(offer))
-        if form.validate_on_submit():
-            try:
-                rules.edit(g.user, offer, form.fields())
-            except RuleViolation as error:
-                form.title.errors.append(error.message)
-            else:
-                flash(_("Your standing offer is saved."))
-                return redirect(url_for("directory.mine"))
+        if (
+            form.validate_on_submit()
+            and through_rule(form.title, rules.edit, g.user, offer, form.fields()) is not REFUSED
+        ):
+            flash(_("Your standing offer is saved."))
+            return redirect(url_for("directory.mine"))
         status = 400 if form.errors else 200
         return render_template("directory/offer_form.html", form=form, editing=offer), status
 
@@ -169,11 +165,16 @@ def make_blueprint() -> Blueprint:
         if form.validate_on_submit():
             chosen = {o.public_id: o for o in offers}.get(form.standing_offer.data or "")
             help_request = get_visible(g.user, form.request_id.data)
-            try:
-                invitations.invite(g.user, provider, help_request, form.note.data or "", chosen)
-            except RuleViolation as error:
-                form.request_id.errors.append(error.message)
-            else:
+            invited = through_rule(
+                form.request_id,
+                invitations.invite,
+                g.user,
+                provider,
+                help_request,
+                form.note.data or "",
+                chosen,
+            )
+            if invited is not REFUSED:
                 flash(
                     _(
                         "%(name)s is invited. You will be told when they answer.",

@@ -1,13 +1,12 @@
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from movements.app.core.errors import RuleViolation
 from movements.app.keys import contacts
 from movements.app.matches import rules
 from movements.app.matches.forms import CancelForm, MessageForm, RatingForm, RevealForm
 from movements.app.web import throttle
 from movements.app.web.csrf import shows_form_again
-from movements.app.web.forms import options
+from movements.app.web.forms import REFUSED, options, through_rule
 from movements.app.web.sessions import login_required
 
 
@@ -60,11 +59,8 @@ def make_blueprint() -> Blueprint:
         form = MessageForm()
         if form.validate_on_submit():
             throttle.check_message_rate(g.user)
-            try:
-                rules.post_message(g.user, match, form.text.data)
-            except RuleViolation as error:
-                form.text.errors.append(error.message)
-            else:
+            posted = through_rule(form.text, rules.post_message, g.user, match, form.text.data)
+            if posted is not REFUSED:
                 return redirect(url_for("matches.show", public_id=public_id) + "#messages")
         return match_page(match, message_form=form), 400
 

@@ -1,12 +1,12 @@
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from movements.app.core.errors import RuleViolation
 from movements.app.core.visibility import get_visible
 from movements.app.offers import rules
 from movements.app.offers.forms import OfferForm
 from movements.app.web import throttle
 from movements.app.web.csrf import shows_form_again
+from movements.app.web.forms import REFUSED, through_rule
 from movements.app.web.sessions import login_required
 
 
@@ -21,11 +21,10 @@ def make_blueprint() -> Blueprint:
         form = OfferForm()
         if form.validate_on_submit():
             throttle.check_offers_today(g.user)
-            try:
-                rules.make_offer(g.user, help_request, form.message.data)
-            except RuleViolation as error:
-                form.message.errors.append(error.message)
-            else:
+            offered = through_rule(
+                form.message, rules.make_offer, g.user, help_request, form.message.data
+            )
+            if offered is not REFUSED:
                 flash(_("Your offer is sent. You will be told when it is answered."))
                 return redirect(url_for("requests.show", public_id=public_id))
         status = 400 if form.errors else 200
