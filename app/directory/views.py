@@ -28,17 +28,6 @@ from movements.app.web.sessions import login_required
 def make_blueprint() -> Blueprint:
     bp = Blueprint("directory", __name__)
 
-    # what other areas' pages (a request, a profile) show of the directory
-    bp.add_app_template_global(invitations.on_request, "invitations_on")
-    bp.add_app_template_global(
-        lambda invitation: invitations.note_for(g.get("user"), g.get("user_key"), invitation),
-        "invitation_note",
-    )
-    bp.add_app_template_global(invitations.status_of, "invitation_status")
-    bp.add_app_template_global(invitations.may_invite, "may_invite")
-    bp.add_app_template_global(rules.profile_listing, "directory_listing")
-    bp.add_app_template_global(invitations.INVITATION_STATUSES, "invitation_statuses")
-
     @bp.get("/providers")
     def index():
         form = DirectoryForm(request.args)
@@ -69,7 +58,10 @@ def make_blueprint() -> Blueprint:
             listing=rules.listing_of(g.user),
             full=rules.is_full(g.user),
             offers=[(offer, rules.status_of(offer)) for offer in offers],
-            pending=invitations.pending_for(g.user),
+            pending=[
+                (invitation, invitations.note_for(g.user, g.get("user_key"), invitation))
+                for invitation in invitations.pending_for(g.user)
+            ],
             standing_offer_statuses=rules.STANDING_OFFER_STATUSES,
             days=rules.STANDING_OFFER_DAYS,
         )

@@ -1,6 +1,7 @@
 from flask import Blueprint, g, render_template
 
 from movements.app.requests.rules import requests_of
+from movements.app.trust.stars import STAR_TABLE
 
 
 def make_blueprint() -> Blueprint:
@@ -17,6 +18,6 @@ def make_blueprint() -> Blueprint:
 
     @bp.get("/trust")
     def trust():
-        return render_template("trust.html")
+        return render_template("trust.html", star_table=STAR_TABLE)
 
     return bp

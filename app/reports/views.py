@@ -26,7 +26,6 @@ def _other(name: str):
 
 def make_blueprint() -> Blueprint:
     bp = Blueprint("reports", __name__)
-    bp.add_app_template_global(blocks.has_blocked, "has_blocked")
 
     def safety_page():
         return render_template(

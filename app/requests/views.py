@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from movements.app.core.taxonomy import unpack
 from movements.app.core.visibility import get_visible, is_open
+from movements.app.directory import invitations
 from movements.app.offers import rules as offer_rules
 from movements.app.offers.forms import OfferForm
 from movements.app.requests import rules
@@ -79,6 +80,7 @@ def make_blueprint() -> Blueprint:
             own_offer=offer_rules.own_offer(g.user, help_request),
             may_offer=offer_rules.may_offer(g.user, help_request),
             offer_form=OfferForm(formdata=None),
+            invitations=invitations.shown_on_request(g.user, g.get("user_key"), help_request),
         )
 
     @bp.route("/requests/<public_id>/edit", methods=["GET", "POST"])

@@ -7,7 +7,6 @@ from movements.app.core.errors import NotFound
 from movements.app.core.members import find_member
 from movements.app.trust import profiles, vouches
 from movements.app.trust.forms import ActionForm, PublicProfileForm
-from movements.app.trust.stars import STAR_TABLE, evidence_counts
 from movements.app.web.csrf import shows_form_again
 from movements.app.web.forms import REFUSED, through_rule
 from movements.app.web.sessions import login_required
@@ -20,22 +19,8 @@ def _person(name: str):
         abort(404)
 
 
-def star_basis(user) -> list[tuple[str, int]]:
-    """What a user's stars rest on, as their profile lists it: each source and its stars."""
-    counts = evidence_counts(user)
-    return [
-        (source.label, stars)
-        for source in STAR_TABLE
-        if (stars := source.stars_for(counts.get(source.kind, 0)))
-    ]
-
-
 def make_blueprint() -> Blueprint:
     bp = Blueprint("trust", __name__)
-    bp.add_app_template_global(lambda: STAR_TABLE, "star_table")
-    bp.add_app_template_global(star_basis, "star_basis")
-    bp.add_app_template_global(vouches.may_vouch, "may_vouch")
-    bp.add_app_template_global(vouches.active_vouch, "active_vouch")
 
     @bp.route("/users/<name>/vouch", methods=["GET", "POST"])
     @login_required
