@@ -173,7 +173,7 @@ def offer_help(client: FlaskClient, request_id: str, message: str = OFFER_MESSAG
 
 def accept_first_offer(client: FlaskClient, request_id: str) -> str:
     page = client.get(f"/requests/{request_id}").get_data(as_text=True)
-    offer_id = re.search(r'action="/offers/([^/"]+)/accept"', page).group(1)
+    offer_id = re.search(r'href="/offers/([^/"]+)/accept"', page).group(1)
     return location_id(post(client, f"/offers/{offer_id}/accept"))
 
 
@@ -318,9 +318,16 @@ def crawl(site: Site, visitor: str) -> list[Page]:
     client = site.visitors[visitor]
     extra = {
         "anonymous": [],
-        "activist": ["/requests/new", f"/requests/new?{CARRIED_QUERY}"],
+        "activist": [
+            "/requests/new",
+            f"/requests/new?{CARRIED_QUERY}",
+            f"/requests/{site.request_ids[3]}",  # where an offer waits: accept, decline
+        ],
         "provider": [f"/requests/{site.request_ids[3]}/offer"],
-        "stranger": [f"/requests/{site.request_ids[0]}/offer"],
+        "stranger": [
+            f"/requests/{site.request_ids[0]}/offer",
+            f"/requests/{site.request_ids[3]}",  # where their offer waits: edit, withdraw
+        ],
         "staff": ["/staff", "/staff/users?name=leila_tehran", "/staff/reports", "/staff/log"],
     }[visitor]
     queue = PUBLIC_SEEDS + ([] if visitor == "anonymous" else SIGNED_IN_SEEDS) + extra

@@ -84,10 +84,9 @@ def test_accepting_opens_a_match_and_declines_the_others(activist, help_request,
     assert Notification.get(Notification.user == stranger).kind == "offer_declined"
 
 
-def test_cannot_accept_twice(activist, offer, match):
-    with pytest.raises(RuleViolation):
-        offers.accept_offer(activist, Offer.get_by_id(offer.id))
-    assert Match.select().count() == 1
+def test_accepting_twice_leads_to_the_one_match(activist, offer, match):
+    again = offers.accept_offer(activist, Offer.get_by_id(offer.id))
+    assert again.id == match.id and Match.select().count() == 1
 
 
 def test_provider_cannot_accept_own_offer(provider, offer):
@@ -230,8 +229,9 @@ def test_accept_by_post_lands_on_the_match(app, activist, offer):
     assert response.headers["Location"] == f"/matches/{Match.get().public_id}"
 
 
-def test_accept_by_get_is_not_allowed(app, activist, offer):
-    assert as_user(app, activist).get(f"/offers/{offer.public_id}/accept").status_code == 405
+def test_accept_by_get_only_asks_for_confirmation(app, activist, offer):
+    page = as_user(app, activist).get(f"/offers/{offer.public_id}/accept")
+    assert page.status_code == 200 and "Yes, accept this offer" in page.get_data(as_text=True)
     assert Offer.get_by_id(offer.id).status == "pending"
 
 

@@ -16,6 +16,10 @@ def make_blueprint() -> Blueprint:
     def healthz():
         return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
 
+    @bp.get("/safety")
+    def safety():
+        return render_template("safety.html")
+
     @bp.get("/trust")
     def trust():
         return render_template("trust.html", star_table=STAR_TABLE)

@@ -8,6 +8,8 @@ MESSAGES = {
     "offer_received": _l("New offer of help on your request “%(subject)s”."),
     "offer_accepted": _l("Your offer on “%(subject)s” was accepted. A match is open."),
     "offer_declined": _l("Your offer on “%(subject)s” was declined."),
+    "offer_withdrawn": _l("An offer on your request “%(subject)s” was withdrawn."),
+    "offer_changed": _l("An offer on your request “%(subject)s” was changed."),
     "request_withdrawn": _l("The request “%(subject)s” was withdrawn."),
     "message": _l("New message in your match on “%(subject)s”."),
     "match_done": _l("The other side marked the match on “%(subject)s” as done."),

@@ -6,7 +6,7 @@ from peewee import IntegrityError
 from movements.app.blocks.rules import has_blocked
 from movements.app.core.db import database, is_sqlite
 from movements.app.core.errors import NotFound, RuleViolation
-from movements.app.core.models import HelpRequest, Match, Offer, User
+from movements.app.core.models import HelpRequest, Match, Offer, User, today
 from movements.app.core.visibility import can_see, is_open
 from movements.app.notifications.rules import notify
 
@@ -37,13 +37,29 @@ def make_offer(provider: User, request: HelpRequest, message: str) -> Offer:
         with database.atomic():
             if not _still_open(request):
                 raise RuleViolation(_l("This request is no longer open."))
-            offer = Offer.create(request=request, provider=provider, message=message.strip())
+            offer = _offer_again(provider, request, message) or Offer.create(
+                request=request, provider=provider, message=message.strip()
+            )
             notify(
                 request.author, "offer_received", f"/requests/{request.public_id}", request.title
             )
     except IntegrityError:
         raise RuleViolation(_l("You have already offered help on this request.")) from None
     return offer
+
+
+def _offer_again(provider: User, request: HelpRequest, message: str) -> Offer | None:
+    """A provider who withdrew may offer again: their one offer on the request (one per
+    provider, by a unique index) becomes pending with the new message. Any other earlier
+    offer stands as it was, and the caller's insert then finds it taken."""
+    earlier = Offer.get_or_none((Offer.request == request) & (Offer.provider == provider))
+    if earlier is None or earlier.status != Offer.WITHDRAWN:
+        return None
+    if not _change_status(Offer, earlier.id, Offer.WITHDRAWN, Offer.PENDING):
+        raise RuleViolation(_l("You have already offered help on this request."))
+    earlier.status, earlier.message, earlier.created_on = Offer.PENDING, message.strip(), today()
+    earlier.save()
+    return earlier
 
 
 def _still_open(help_request: HelpRequest) -> bool:
@@ -69,8 +85,9 @@ def get_offer(public_id: str) -> Offer:
     return offer
 
 
-def _author_deciding(user: User, offer: Offer) -> None:
-    """Only the request's author decides on its offers; to anyone else the offer is not there."""
+def ensure_may_decide(user: User, offer: Offer) -> None:
+    """Only the request's author decides on its offers, while both are still open; to anyone
+    else the offer is not there. The confirmation pages ask this before they are shown."""
     if user.id != offer.request.author_id:
         raise NotFound
     if offer.status != Offer.PENDING:
@@ -79,21 +96,44 @@ def _author_deciding(user: User, offer: Offer) -> None:
         raise RuleViolation(_l("This request is no longer open."))
 
 
+def ensure_may_change(user: User, offer: Offer) -> None:
+    """Only its provider withdraws or edits an offer, and only while it waits for an answer."""
+    if user.id != offer.provider_id:
+        raise NotFound
+    if offer.status != Offer.PENDING:
+        raise RuleViolation(_l("Only a pending offer can be changed or withdrawn."))
+
+
 def _change_status(model, row_id: int, expected: str, new: str) -> bool:
     """Set a row's status only if it still is `expected`; whether it was."""
     changed = model.update(status=new).where((model.id == row_id) & (model.status == expected))
     return changed.execute() == 1
 
 
+def _match_of(offer: Offer) -> Match | None:
+    return Match.get_or_none(Match.offer == offer)
+
+
 def accept_offer(user: User, offer: Offer) -> Match:
-    """Open a match with this provider; every other pending offer is declined."""
-    _author_deciding(user, offer)
+    """Open a match with this provider; every other pending offer is declined.
+
+    Accepting the same offer again (the button pressed twice, or sent from two tabs) leads to
+    the match the first acceptance opened: one acceptance, one match.
+    """
+    if user.id == offer.request.author_id and offer.status == Offer.ACCEPTED:
+        earlier = _match_of(offer)
+        if earlier is not None:
+            return earlier
+    ensure_may_decide(user, offer)
     request = offer.request
     link_to_request = f"/requests/{request.public_id}"
     with database.atomic():
         # Checked again as the rows change: two acceptances racing on PostgreSQL both read an
         # open request, but the second update waits for the first to commit, then changes nothing.
         if not _change_status(HelpRequest, request.id, HelpRequest.OPEN, HelpRequest.MATCHED):
+            earlier = _match_of(offer)  # read after the first acceptance committed
+            if earlier is not None:
+                return earlier
             raise RuleViolation(_l("This request is no longer open."))
         if not _change_status(Offer, offer.id, Offer.PENDING, Offer.ACCEPTED):
             raise RuleViolation(_l("This offer has already been answered."))
@@ -117,7 +157,7 @@ def accept_offer(user: User, offer: Offer) -> Match:
 
 
 def decline_offer(user: User, offer: Offer) -> None:
-    _author_deciding(user, offer)
+    ensure_may_decide(user, offer)
     with database.atomic():
         if not _change_status(Offer, offer.id, Offer.PENDING, Offer.DECLINED):
             raise RuleViolation(_l("This offer has already been answered."))
@@ -131,12 +171,29 @@ def decline_offer(user: User, offer: Offer) -> None:
 
 
 def withdraw_offer(user: User, offer: Offer) -> None:
-    if user.id != offer.provider_id:
-        raise NotFound
-    if offer.status != Offer.PENDING:
-        raise RuleViolation(_l("Only a pending offer can be withdrawn."))
-    offer.status = Offer.WITHDRAWN
-    offer.save()
+    """The provider takes back a pending offer; the author is told it was withdrawn."""
+    ensure_may_change(user, offer)
+    request = offer.request
+    with database.atomic():
+        if not _change_status(Offer, offer.id, Offer.PENDING, Offer.WITHDRAWN):
+            raise RuleViolation(_l("Only a pending offer can be changed or withdrawn."))
+        offer.status = Offer.WITHDRAWN
+        notify(request.author, "offer_withdrawn", f"/requests/{request.public_id}", request.title)
+
+
+def edit_offer(user: User, offer: Offer, message: str) -> None:
+    """A new text for a pending offer; the author is told, so nobody accepts words that
+    changed under them without knowing."""
+    ensure_may_change(user, offer)
+    request = offer.request
+    with database.atomic():
+        changed = Offer.update(message=message.strip()).where(
+            (Offer.id == offer.id) & (Offer.status == Offer.PENDING)
+        )
+        if changed.execute() != 1:
+            raise RuleViolation(_l("Only a pending offer can be changed or withdrawn."))
+        offer.message = message.strip()
+        notify(request.author, "offer_changed", f"/requests/{request.public_id}", request.title)
 
 
 def offers_for_author(user: User | None, request: HelpRequest) -> list[Offer]:

@@ -1,4 +1,4 @@
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from movements.app.core.visibility import get_visible
@@ -30,27 +30,54 @@ def make_blueprint() -> Blueprint:
         status = 400 if form.errors else 200
         return render_template("offers/new.html", form=form, req=help_request), status
 
-    @bp.post("/offers/<public_id>/accept")
+    # Each decision is confirmed on a page of its own (GET), whose one button sends it (POST).
+
+    @bp.route("/offers/<public_id>/accept", methods=["GET", "POST"])
     @login_required
     def accept(public_id):
-        match = rules.accept_offer(g.user, rules.get_offer(public_id))
-        flash(_("You accepted the offer. Talk here in private."))
-        return redirect(url_for("matches.show", public_id=match.public_id))
+        offer = rules.get_offer(public_id)
+        if request.method == "POST":
+            match = rules.accept_offer(g.user, offer)
+            flash(_("You accepted the offer. Talk here in private."))
+            return redirect(url_for("matches.show", public_id=match.public_id))
+        rules.ensure_may_decide(g.user, offer)
+        return render_template("offers/accept.html", offer=offer)
 
-    @bp.post("/offers/<public_id>/decline")
+    @bp.route("/offers/<public_id>/decline", methods=["GET", "POST"])
     @login_required
     def decline(public_id):
         offer = rules.get_offer(public_id)
-        rules.decline_offer(g.user, offer)
-        flash(_("You declined the offer."))
-        return redirect(url_for("requests.show", public_id=offer.request.public_id))
+        if request.method == "POST":
+            rules.decline_offer(g.user, offer)
+            flash(_("You declined the offer."))
+            return redirect(url_for("requests.show", public_id=offer.request.public_id))
+        rules.ensure_may_decide(g.user, offer)
+        return render_template("offers/decline.html", offer=offer)
 
-    @bp.post("/offers/<public_id>/withdraw")
+    @bp.route("/offers/<public_id>/withdraw", methods=["GET", "POST"])
     @login_required
     def withdraw(public_id):
         offer = rules.get_offer(public_id)
-        rules.withdraw_offer(g.user, offer)
-        flash(_("Your offer is withdrawn."))
-        return redirect(url_for("requests.show", public_id=offer.request.public_id))
+        if request.method == "POST":
+            rules.withdraw_offer(g.user, offer)
+            flash(_("Your offer is withdrawn."))
+            return redirect(url_for("requests.show", public_id=offer.request.public_id))
+        rules.ensure_may_change(g.user, offer)
+        return render_template("offers/withdraw.html", offer=offer)
+
+    @bp.route("/offers/<public_id>/edit", methods=["GET", "POST"])
+    @shows_form_again
+    @login_required
+    def edit(public_id):
+        offer = rules.get_offer(public_id)
+        rules.ensure_may_change(g.user, offer)
+        form = OfferForm(data={"message": offer.message})
+        if form.validate_on_submit():
+            edited = through_rule(form.message, rules.edit_offer, g.user, offer, form.message.data)
+            if edited is not REFUSED:
+                flash(_("Your offer is saved."))
+                return redirect(url_for("requests.show", public_id=offer.request.public_id))
+        status = 400 if form.errors else 200
+        return render_template("offers/edit.html", form=form, offer=offer), status
 
     return bp

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from movements.app.core.taxonomy import unpack
 from movements.app.core.visibility import get_visible, is_open
 from movements.app.directory import invitations
+from movements.app.offers import cards
 from movements.app.offers import rules as offer_rules
 from movements.app.offers.forms import OfferForm
 from movements.app.requests import rules
@@ -76,7 +77,7 @@ def make_blueprint() -> Blueprint:
             skills=unpack(help_request.skills),
             languages=unpack(help_request.languages),
             is_open=is_open(help_request),
-            offers=offer_rules.offers_for_author(g.user, help_request),
+            offers=cards.cards_for_author(g.user, help_request),
             own_offer=offer_rules.own_offer(g.user, help_request),
             may_offer=offer_rules.may_offer(g.user, help_request),
             offer_form=OfferForm(formdata=None),

@@ -4,7 +4,9 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
+from babel.dates import format_skeleton
 from flask import Flask, url_for
+from flask_babel import get_locale
 from markupsafe import Markup
 from werkzeug.local import LocalProxy
 
@@ -28,6 +30,11 @@ def isolate(text) -> Markup:
     return Markup("<bdi>%s</bdi>") % text
 
 
+def month(day) -> str:
+    """A month and year the way the visitor's language writes them ("May 2024", "2024年5月")."""
+    return format_skeleton("yMMMM", day, locale=get_locale() or "en")
+
+
 def init_app(app: Flask) -> None:
     def asset_url(filename: str) -> str:
         """A URL that changes with the file, so browsers may cache it for a year."""
@@ -39,6 +46,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["language_list"] = language_list
     app.jinja_env.filters["isolate"] = isolate
+    app.jinja_env.filters["month"] = month
     app.jinja_env.globals.update(
         asset_url=asset_url,
         unpack=taxonomy.unpack,

@@ -126,8 +126,11 @@ def test_two_people_go_from_sign_up_to_rating_each_other(
     activist.shot("notifications")
     activist.visit("/")
     activist.follow(TITLE)
-    assert activist.sees(OFFER)
-    activist.press("Accept this offer")
+    assert activist.sees(OFFER) and activist.sees("Not verified yet")
+    activist.follow("Accept this offer")
+    assert activist.sees("Never pay anyone here.")
+    activist.shot("accept")
+    activist.press("Yes, accept this offer")
     assert activist.heading() == f"Match: {TITLE}"
     activist.fill("Message", FIRST_MESSAGE)
     activist.press("Send")
