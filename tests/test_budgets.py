@@ -94,14 +94,14 @@ def test_every_page_is_at_most_32_kb_of_html(site, visitor):
     assert over == []
 
 
-def test_the_request_form_is_measured_at_both_its_steps(site):
-    """The long lists moved to the first step; both steps must be among the measured pages."""
-    steps = {
-        "Step 1 of 2" in page.html and "Step 2 of 2" not in page.html
+def test_the_request_form_is_measured_whole_with_its_long_lists(site):
+    """One page asks everything, every language among its boxes: it is among those measured."""
+    forms = [
+        page
         for page in all_pages_of(site, "activist")
-        if page.endpoint == "requests.new"
-    }
-    assert steps == {True, False}
+        if page.endpoint == "requests.new" and 'name="languages"' in page.html
+    ]
+    assert forms and all('name="country"' in page.html for page in forms)
 
 
 def test_the_stylesheet_is_at_most_5_kb(site):

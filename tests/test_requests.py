@@ -10,6 +10,7 @@ from movements.app.core.visibility import can_see
 from movements.app.requests import rules
 
 from .conftest import as_user, make_user, post, request_fields
+from .markup import parse
 
 NEW_REQUEST = {
     "title": "Training on secure messaging for a union",
@@ -55,8 +56,10 @@ def test_public_ids_are_random_not_sequential(app, activist):
         {"languages": ["klingon"]},
         {"urgency": "yesterday"},
         {"visibility": "secret"},
-        {"min_stars": "nine"},
-        {"min_stars": "9"},
+        {"visibility": ""},
+        {"visibility": "stars", "min_stars": "nine"},
+        {"visibility": "stars", "min_stars": "9"},
+        {"visibility": "stars", "min_stars": "0"},
         {"expires_in_days": "3650"},
         {"expires_in_days": "soon"},
     ],
@@ -88,79 +91,94 @@ def selected_values(page: str, name: str) -> list[str]:
     return re.findall(r'<option selected value="([^"]*)"', select)
 
 
-def hidden_values(page: str, name: str) -> list[str]:
-    return re.findall(rf'<input type="hidden" name="{name}" value="([^"]*)">', page)
+def boxes(page: str, name: str) -> list[tuple[str, bool]]:
+    """Each checkbox or radio button of this name: its value, and whether it is ticked."""
+    found = []
+    for element in parse(page).iter("input"):
+        if element.attrs.get("name") == name:
+            found.append((element.attrs["value"], "checked" in element.attrs))
+    return found
 
 
-def test_a_new_request_starts_with_country_and_languages_from_the_profile(app, activist):
+def test_the_request_form_is_one_page_with_country_and_languages_from_the_profile(app, activist):
     client = as_user(app, activist)
-    post(client, "/account/languages", {"languages": ["fa", "en"], "country": "IR"})
+    post(client, "/account/languages", {"languages": ["fa", "ps"], "country": "IR"})
     page = client.get("/requests/new").get_data(as_text=True)
-    assert "Step 1 of 2" in page and 'method="get"' in page
+    assert len(list(parse(page).iter("form"))) == 2  # the request, and the header's log out
     assert selected_values(page, "country") == ["IR"]
-    assert sorted(selected_values(page, "languages")) == ["en", "fa"]
+    languages = boxes(page, "languages")
+    # the profile's languages first, ticked; then every other, in the list's order
+    assert sorted(languages[:2]) == [("fa", True), ("ps", True)]
+    assert len(languages) > 60 and not any(ticked for _code, ticked in languages[2:])
+    assert "<select multiple" not in page and " multiple" not in page and "Ctrl" not in page
 
 
-def test_the_first_step_carries_its_choices_to_the_second(app, activist):
+def test_visibility_is_asked_with_nothing_chosen_and_each_choice_explained(app, activist):
+    page = as_user(app, activist).get("/requests/new").get_data(as_text=True)
+    assert [value for value, ticked in boxes(page, "visibility")] == [
+        "everyone",
+        "signed_in",
+        "stars",
+    ]
+    assert not any(ticked for _value, ticked in boxes(page, "visibility"))
+    for line in ("Anyone who opens this site", "Anyone with an account", "Only providers"):
+        assert line in page
+    # the star levels in words, in a radio group, not a number box
+    assert [value for value, _ticked in boxes(page, "min_stars")] == ["1", "2", "3", "4", "5"]
+    assert "1 ★ · Some information confirmed" in page
+    assert "5 ★ · Known and trusted by staff" in page
+    assert 'type="number"' not in page
+
+
+def test_a_request_sent_without_a_visibility_is_refused(app, activist):
     client = as_user(app, activist)
-    response = client.get("/requests/new?country=BY&languages=ru&languages=be")
+    unchosen = {k: v for k, v in NEW_REQUEST.items() if k not in ("visibility", "min_stars")}
+    response = post(client, "/requests/new", unchosen)
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Step 2 of 2" in page
-    assert "Belarus" in page and "Russian" in page and "Belarusian" in page
-    assert hidden_values(page, "country") == ["BY"]
-    assert hidden_values(page, "languages") == ["ru", "be"]
-    # the long lists are asked on the first step only
-    assert re.search(r'<select[^>]*name="(country|languages)"', page) is None
-    change = re.search(r'<a href="([^"]*step=where[^"]*)"', page).group(1)
-    again = client.get(change.replace("&amp;", "&")).get_data(as_text=True)
-    assert "Step 1 of 2" in again and selected_values(again, "country") == ["BY"]
-    assert sorted(selected_values(again, "languages")) == ["be", "ru"]
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        "country=US&languages=en",  # a free country is not eligible
-        "country=BY",  # no language
-        "country=&languages=ru",
-        "country=BY&languages=klingon",
-        "country=" + "B" * 5000 + "&languages=ru",
-        "languages=ru" + "&languages=be" * 10,  # more than ten
-    ],
-)
-def test_a_first_step_not_on_its_lists_is_shown_again_with_its_error(app, activist, query):
-    response = as_user(app, activist).get(f"/requests/new?{query}")
-    page = response.get_data(as_text=True)
-    assert response.status_code == 400
-    assert "Step 1 of 2" in page and 'class="error"' in page
-
-
-def test_a_second_step_that_lost_its_country_asks_for_it_there(app, activist):
-    client = as_user(app, activist)
-    response = post(client, "/requests/new", {**NEW_REQUEST, "country": ""})
-    page = response.get_data(as_text=True)
-    assert response.status_code == 400 and "Step 2 of 2" in page
-    assert 'id="country-error"' in page and selected_values(page, "country") == [""]
+    assert response.status_code == 400 and "Choose who may see it." in page
+    assert 'href="#visibility"' in page  # the summary at the top leads to the question
     assert "Training on secure messaging for a union" in page  # nothing typed is lost
     assert HelpRequest.select().count() == 0
 
 
-def test_editing_starts_at_the_second_step_with_the_request_country(app, activist, help_request):
+def test_a_star_level_counts_only_for_providers_with_stars(app, activist):
+    client = as_user(app, activist)
+    needs_level = post(client, "/requests/new", {**NEW_REQUEST, "visibility": "stars"})
+    assert needs_level.status_code == 400
+    assert "Choose the fewest trust stars" in needs_level.get_data(as_text=True)
+    assert HelpRequest.select().count() == 0
+    chosen = {**NEW_REQUEST, "visibility": "stars", "min_stars": "3"}
+    assert post(client, "/requests/new", chosen).status_code == 302
+    ignored = {**NEW_REQUEST, "visibility": "signed_in", "min_stars": "3"}
+    assert post(client, "/requests/new", ignored).status_code == 302
+    stored = [(r.visibility, r.min_stars) for r in HelpRequest.select().order_by(HelpRequest.id)]
+    assert stored == [("stars", 3), ("signed_in", 0)]
+
+
+def test_a_request_that_lost_its_country_asks_for_it_and_keeps_the_rest(app, activist):
+    client = as_user(app, activist)
+    response = post(client, "/requests/new", {**NEW_REQUEST, "country": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="country-error"' in page and 'href="#country"' in page
+    assert "Training on secure messaging for a union" in page  # nothing typed is lost
+    assert ("ru", True) in boxes(page, "languages") and ("everyone", True) in boxes(
+        page, "visibility"
+    )
+    assert HelpRequest.select().count() == 0
+
+
+def test_editing_shows_the_request_as_it_is(app, activist, help_request):
     client = as_user(app, activist)
     page = client.get(f"/requests/{help_request.public_id}/edit").get_data(as_text=True)
-    assert "Step 2 of 2" in page
-    assert hidden_values(page, "country") == [help_request.country]
+    assert selected_values(page, "country") == [help_request.country]
+    assert ("everyone", True) in boxes(page, "visibility")
+    assert {code for code, ticked in boxes(page, "languages") if ticked} == {"fa", "en"}
 
 
-def test_author_moves_a_request_to_another_country_through_the_first_step(
-    app, activist, help_request
-):
+def test_author_moves_a_request_to_another_country(app, activist, help_request):
     client = as_user(app, activist)
     url = f"/requests/{help_request.public_id}/edit"
-    first = client.get(f"{url}?step=where&country=IR&languages=fa").get_data(as_text=True)
-    assert "Step 1 of 2" in first and f'action="{url}"' in first
-    second = client.get(f"{url}?country=BY&languages=ru").get_data(as_text=True)
-    assert hidden_values(second, "country") == ["BY"]
     data = {**NEW_REQUEST, "country": "BY", "languages": ["ru"]}
     assert post(client, url, data).status_code == 302
     moved = HelpRequest.get_by_id(help_request.id)

@@ -4,7 +4,6 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -13,7 +12,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Opt
 from movements.app.core.eligibility import eligible_countries
 from movements.app.core.taxonomy import CONTACT_KINDS, SKILLS, languages
 from movements.app.keys.passwords import PASSWORD_MAX, PASSWORD_MIN
-from movements.app.web.forms import CheckboxListField, Form, MaxItems, options
+from movements.app.web.forms import CheckboxListField, Form, MaxItems, options, options_first
 
 password_length = Length(
     min=PASSWORD_MIN,
@@ -28,7 +27,11 @@ class SignupForm(Form):
         validators=[DataRequired(), Length(max=64)],
         description=_l("3 to 32 letters or digits. Do not use your real name."),
     )
-    password = PasswordField(_l("Password"), validators=[DataRequired(), password_length])
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), password_length],
+        description=password_length.message,
+    )
     confirm = PasswordField(
         _l("Password again"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
@@ -112,17 +115,12 @@ class LanguagesForm(Form):
     """Languages and country, on a page of their own: their long lists would make the
     profile page too heavy for a slow circuit."""
 
-    languages = SelectMultipleField(
-        _l("Languages"),
-        choices=[],
-        validators=[MaxItems(20)],
-        description=_l("To choose several, hold Ctrl (or Cmd on a Mac) as you click."),
-    )
+    languages = CheckboxListField(_l("Languages"), choices=[], validators=[MaxItems(20)])
     country = SelectField(_l("Country you work on"), choices=[], validators=[Optional()])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, first_languages=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.languages.choices = options(languages())
+        self.languages.choices = options_first(languages(), first_languages)
         self.country.choices = options({"": _l("None"), **eligible_countries()})
 
 

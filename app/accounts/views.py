@@ -106,7 +106,10 @@ def make_blueprint() -> Blueprint:
     @login_required
     def languages():
         user = g.user
-        form = LanguagesForm(data={"languages": unpack(user.languages), "country": user.country})
+        form = LanguagesForm(
+            data={"languages": unpack(user.languages), "country": user.country},
+            first_languages=unpack(user.languages),
+        )
         if form.validate_on_submit():
             rules.update_languages(user, pack(form.languages.data), form.country.data or "")
             flash(_("Your languages are saved."))

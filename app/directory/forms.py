@@ -2,7 +2,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -13,7 +12,7 @@ from movements.app.core.models import HelpRequest, StandingOffer
 from movements.app.core.taxonomy import SKILLS, languages
 from movements.app.directory.invitations import NOTE_MAX
 from movements.app.directory.rules import StandingOfferFields
-from movements.app.web.forms import Form, MaxItems, options
+from movements.app.web.forms import CheckboxListField, Form, MaxItems, options, options_first
 
 STAR_CHOICES = {
     "": _l("Any"),
@@ -31,22 +30,19 @@ class StandingOfferForm(Form):
         validators=[DataRequired(), Length(min=20, max=5000)],
         description=_l("Public. Who you can help, and how."),
     )
-    # list boxes, not checkboxes: with every language and country the page stays a few KB
-    skills = SelectMultipleField(
+    # checkboxes, never a list box that needs Ctrl held down to choose several
+    skills = CheckboxListField(
         _l("Skills"),
         choices=options(SKILLS),
         validators=[DataRequired(message=_l("Choose at least one.")), MaxItems(6)],
-        render_kw={"size": 6},
     )
-    languages = SelectMultipleField(
+    languages = CheckboxListField(
         _l("Languages you work in"),
         validators=[DataRequired(message=_l("Choose at least one.")), MaxItems(10)],
-        render_kw={"size": 6},
     )
-    countries = SelectMultipleField(
+    countries = CheckboxListField(
         _l("Countries whose people you can help"),
         validators=[DataRequired(message=_l("Choose at least one.")), MaxItems(50)],
-        render_kw={"size": 6},
     )
     capacity = IntegerField(
         _l("Open matches you can take on at once (then nobody can invite you)"),
@@ -54,9 +50,9 @@ class StandingOfferForm(Form):
         validators=[InputRequired(), NumberRange(min=1, max=50)],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, first_languages=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.languages.choices = options(languages())
+        self.languages.choices = options_first(languages(), first_languages)
         self.countries.choices = options({ANY_COUNTRY: _l("Any country"), **eligible_countries()})
 
     def fields(self) -> StandingOfferFields:

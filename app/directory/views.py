@@ -96,7 +96,7 @@ def make_blueprint() -> Blueprint:
     @login_required
     def new_offer():
         rules.ensure_provider(g.user)
-        form = StandingOfferForm()
+        form = StandingOfferForm(first_languages=unpack(g.user.languages))
         if (
             form.validate_on_submit()
             and through_rule(form.title, rules.publish, g.user, form.fields()) is not REFUSED
@@ -111,7 +111,7 @@ def make_blueprint() -> Blueprint:
     @login_required
     def edit_offer(public_id):
         offer = rules.get_own(g.user, public_id)
-        form = StandingOfferForm(data=_form_data(offer))
+        form = StandingOfferForm(data=_form_data(offer), first_languages=unpack(g.user.languages))
         if (
             form.validate_on_submit()
             and through_rule(form.title, rules.edit, g.user, offer, form.fields()) is not REFUSED

@@ -1,49 +1,41 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    IntegerField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from movements.app.core.eligibility import eligible_countries
 from movements.app.core.taxonomy import REQUEST_STATUSES, SKILLS, URGENCIES, VISIBILITIES, languages
 from movements.app.requests.rules import RequestFields
-from movements.app.web.forms import CheckboxListField, Form, MaxItems, options
+from movements.app.trust.standing import standing_of
+from movements.app.web.forms import CheckboxListField, Form, MaxItems, options, options_first
 
+STAR_LEVELS = (1, 2, 3, 4, 5)
 EXPIRY_CHOICES = {7: _l("1 week"), 30: _l("1 month"), 90: _l("3 months"), 180: _l("6 months")}
 
 
-class WhereFields(Form):
-    """Where a request is about and in which languages: the long lists, asked on a step of
-    their own so neither page of the request form outgrows a slow circuit."""
-
-    country = SelectField(_l("Country of focus"), validators=[DataRequired()])
-    languages = SelectMultipleField(
-        _l("Languages you can use"),
-        validators=[DataRequired(message=_l("Choose at least one.")), MaxItems(10)],
-        description=_l("To choose several, hold Ctrl (or Cmd on a Mac) as you click."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # a request must be about an eligible country, so only those are offered
-        self.country.choices = options({"": _l("Choose a country"), **eligible_countries()})
-        self.languages.choices = options(languages())
+VISIBILITY_HELP = {
+    "everyone": _l("Anyone who opens this site can read it."),
+    "signed_in": _l("Anyone with an account can read it, and anyone can make one."),
+    "stars": _l(
+        "Only providers whose trust stars reach the level you choose. Fewer people see it."
+    ),
+}
 
 
-class WhereForm(WhereFields):
-    """The first step, sent by GET to the second: it changes nothing, so it needs no CSRF."""
+def star_level_required(form, field) -> None:
+    """A level is needed only when the request is for providers with trust stars."""
+    if form.visibility.data == "stars" and field.data not in STAR_LEVELS:
+        raise ValidationError(_l("Choose the fewest trust stars a provider needs."))
 
-    class Meta:
-        csrf = False
 
-
-class RequestForm(WhereFields):
-    """The whole request; the second step carries the first step's answers as hidden fields."""
+class RequestForm(Form):
+    """The whole request on one page: over Tor, every extra step costs seconds."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(min=5, max=200)])
     description = TextAreaField(
@@ -58,12 +50,23 @@ class RequestForm(WhereFields):
         choices=options(SKILLS),
         validators=[DataRequired(message=_l("Choose at least one.")), MaxItems(6)],
     )
+    country = SelectField(_l("Country of focus"), validators=[DataRequired()])
+    languages = CheckboxListField(
+        _l("Languages you can use"),
+        validators=[DataRequired(message=_l("Choose at least one.")), MaxItems(10)],
+    )
     urgency = RadioField(_l("Urgency"), choices=options(URGENCIES), default="normal")
-    visibility = RadioField(_l("Who may see it"), choices=options(VISIBILITIES), default="everyone")
-    min_stars = IntegerField(
+    # asked, never assumed: who may read a request is the author's choice to make
+    visibility = RadioField(
+        _l("Who may see it"),
+        choices=options(VISIBILITIES),
+        validators=[InputRequired(message=_l("Choose who may see it."))],
+    )
+    min_stars = RadioField(
         _l("Minimum trust stars"),
-        default=0,
-        validators=[Optional(), NumberRange(min=0, max=5)],
+        coerce=int,
+        validate_choice=False,
+        validators=[star_level_required],
         description=_l("Used only when you choose providers with trust stars."),
     )
     expires_in_days = SelectField(
@@ -74,6 +77,13 @@ class RequestForm(WhereFields):
         validators=[InputRequired()],
     )
 
+    def __init__(self, *args, first_languages: list[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        # a request must be about an eligible country, so only those are offered
+        self.country.choices = options({"": _l("Choose a country"), **eligible_countries()})
+        self.languages.choices = options_first(languages(), first_languages)
+        self.min_stars.choices = options({n: f"{n} ★ · {standing_of(n)}" for n in STAR_LEVELS})
+
     def fields(self) -> RequestFields:
         return RequestFields(
             title=self.title.data,
@@ -83,7 +93,7 @@ class RequestForm(WhereFields):
             languages=self.languages.data,
             urgency=self.urgency.data,
             visibility=self.visibility.data,
-            min_stars=self.min_stars.data or 0,
+            min_stars=self.min_stars.data if self.visibility.data == "stars" else 0,
             expires_in_days=self.expires_in_days.data,
         )
 

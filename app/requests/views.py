@@ -18,7 +18,7 @@ from movements.app.offers import cards
 from movements.app.offers import rules as offer_rules
 from movements.app.offers.forms import OfferForm
 from movements.app.requests import rules
-from movements.app.requests.forms import BrowseForm, RequestForm, WhereForm
+from movements.app.requests.forms import VISIBILITY_HELP, BrowseForm, RequestForm
 from movements.app.web import throttle
 from movements.app.web.csrf import shows_form_again
 from movements.app.web.sessions import login_required
@@ -58,15 +58,14 @@ def make_blueprint() -> Blueprint:
     @login_required
     def new():
         rules.ensure_may_post(g.user)
-        if request.method == "GET":
-            profile = {"country": g.user.country, "languages": unpack(g.user.languages)}
-            return _step_page(profile, editing=None)
-        form = RequestForm()
+        profile = {"country": g.user.country, "languages": unpack(g.user.languages)}
+        form = _request_form(profile)
         if form.validate_on_submit():
             throttle.check_requests_today(g.user)
             created = rules.create_request(g.user, form.fields())
             return redirect(url_for("requests.show", public_id=created.public_id))
-        return render_template("requests/edit.html", form=form, editing=None), 400
+        status = 400 if form.errors else 200
+        return _form_page(form, editing=None), status
 
     @bp.get("/requests/<public_id>")
     def show(public_id):
@@ -91,14 +90,13 @@ def make_blueprint() -> Blueprint:
         help_request = get_visible(g.user, public_id)
         if help_request.author_id != g.user.id:
             abort(404)
-        if request.method == "GET":
-            return _step_page(_form_data(help_request), editing=help_request)
-        form = RequestForm(data=_form_data(help_request))
+        form = _request_form(_form_data(help_request))
         if form.validate_on_submit():
             rules.edit_request(g.user, help_request, form.fields())
             flash(_("Your request is saved."))
             return redirect(url_for("requests.show", public_id=public_id))
-        return render_template("requests/edit.html", form=form, editing=help_request), 400
+        status = 400 if form.errors else 200
+        return _form_page(form, editing=help_request), status
 
     @bp.route("/requests/<public_id>/withdraw", methods=["GET", "POST"])
     @login_required
@@ -115,24 +113,16 @@ def make_blueprint() -> Blueprint:
     return bp
 
 
-def _step_page(data: dict, editing):
-    """The request form in two steps, both GET: first the country and languages (prefilled
-    from the profile or the request), then everything else with those two carried along.
+def _request_form(data: dict) -> RequestForm:
+    """The request form, filled from `data` until something is sent; the languages of the
+    author's profile come first in its list."""
+    return RequestForm(data=data, first_languages=unpack(g.user.languages))
 
-    A new request starts at the first step; an edit starts at the second, and the second
-    links back to the first (`step=where`) with its choices in the query string.
-    """
-    chosen = "country" in request.args or "languages" in request.args
-    if request.args.get("step") == "where" or (editing is None and not chosen):
-        where = WhereForm(request.args) if chosen else WhereForm(formdata=None, data=data)
-        return render_template("requests/where.html", form=where, editing=editing)
-    if chosen:
-        where = WhereForm(request.args)
-        if not where.validate():
-            return render_template("requests/where.html", form=where, editing=editing), 400
-        data = {**data, "country": where.country.data, "languages": where.languages.data}
-    form = RequestForm(formdata=None, data=data)
-    return render_template("requests/edit.html", form=form, editing=editing)
+
+def _form_page(form: RequestForm, editing) -> str:
+    return render_template(
+        "requests/edit.html", form=form, editing=editing, visibility_help=VISIBILITY_HELP
+    )
 
 
 def _form_data(help_request) -> dict:

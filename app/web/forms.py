@@ -88,6 +88,13 @@ def options(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in labels.items()]
 
 
+def options_first(labels: dict, first) -> list[SelectChoice]:
+    """Choices with the person's own first (the languages of their profile), then the rest,
+    each part in the list's own order: what they most likely want is at the top."""
+    ours = [code for code in labels if code in set(first)]
+    return options({code: labels[code] for code in [*ours, *(c for c in labels if c not in ours)]})
+
+
 class Refused:
     """What `through_rule` gives back when the rule refused: the form now says why."""
 

@@ -73,7 +73,7 @@ def test_any_country_serves_every_country(app, client, provider, countries):
     assert offer.everywhere and unpack(offer.countries) == []
     assert "Any country" in client.get("/users/lawyer_anna").get_data(as_text=True)
     edit = owner.get(f"/providers/me/offers/{offer.public_id}/edit").get_data(as_text=True)
-    assert '<option selected value="any">' in edit
+    assert '<input checked name="countries" type="checkbox" value="any">' in edit
 
 
 @pytest.mark.parametrize(
