@@ -41,7 +41,10 @@ def _outage_journey(disk, break_it, mend_it, cause):
     for answer in during:
         assert_briefly_unavailable(answer)
     # recovered without a restart; bob's refused sign-up left nothing behind (his name is free)
-    assert [(a.status, a.path) for a in after] == [(200, "/account"), (200, "/signup")]
+    assert [(a.status, a.path) for a in after] == [
+        (200, "/account"),
+        (200, "/account/recovery-codes"),
+    ]
     output = server.stop()
     assert len(outage_lines(output, cause)) == len(during), output
     assert_quiet_about_visitors(output)

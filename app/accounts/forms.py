@@ -74,6 +74,13 @@ class SignupForm(Form):
         return valid
 
 
+class SavedCodesForm(Form):
+    saved = BooleanField(
+        _l("I have saved my recovery codes."),
+        validators=[DataRequired(message=_l("Tick the box once your codes are saved."))],
+    )
+
+
 class LoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)])

@@ -149,13 +149,11 @@ def reset_with_recovery_code(username: str, code: str, new_password: str) -> Sig
     failure = RuleViolation(_l("That username and recovery code do not match."))
     if user is None:
         raise failure
-    row = RecoveryCode.get_or_none(
-        (RecoveryCode.user == user) & (RecoveryCode.code_hash == passwords.recovery_code_hash(code))
-    )
-    if row is None:
+    found = userkeys.match_recovery_code(user, code)
+    if found is None:
         raise failure
+    row, key = found
     ensure_may_sign_in(user)
-    key = userkeys.unlock_with_code(user, row, code)
     # the hashing is done before the transaction, which then holds the write lock only briefly
     password_hash = passwords.hash_password(new_password)
     if key is not None and user.public_key is not None:

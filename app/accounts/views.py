@@ -1,7 +1,8 @@
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from movements.app.accounts import deletion, rules
+from movements.app.accounts import deletion, new_codes, rules
 from movements.app.accounts.deletion_form import DeleteAccountForm
 from movements.app.accounts.forms import (
     ContactForm,
@@ -10,6 +11,7 @@ from movements.app.accounts.forms import (
     PasswordForm,
     ProfileForm,
     RecoverForm,
+    SavedCodesForm,
     SignupForm,
 )
 from movements.app.core.taxonomy import pack, unpack
@@ -19,6 +21,11 @@ from movements.app.web.csrf import shows_form_again
 from movements.app.web.forms import REFUSED, through_rule
 from movements.app.web.return_to import checked_next
 from movements.app.web.sessions import login_required, sign_in, sign_out, sign_out_everywhere
+
+WHERE_USED = _l(
+    "If you forget your password, choose “Forgot your password? Use a recovery code.” on the "
+    "log-in page, then type your username and one of these codes."
+)
 
 
 def make_blueprint() -> Blueprint:
@@ -41,8 +48,41 @@ def make_blueprint() -> Blueprint:
             if registered is not REFUSED:
                 signed_up, codes = registered
                 sign_in(signed_up.user, signed_up.key)
-                return render_template("accounts/recovery_codes.html", codes=codes)
+                new_codes.keep_to_show(signed_up.user, codes)
+                # a redirect, so that reloading the codes' page never sends the sign-up again
+                return redirect(url_for("accounts.recovery_codes"))
         return render_template("accounts/signup.html", form=form), 400 if form.errors else 200
+
+    @bp.route("/account/recovery-codes", methods=["GET", "POST"])
+    @shows_form_again
+    @login_required
+    def recovery_codes():
+        waiting = new_codes.waiting_for(g.user)
+        if waiting is None:
+            return redirect(url_for("main.index"))
+        form = SavedCodesForm()
+        if form.validate_on_submit():
+            new_codes.drop()
+            return redirect(url_for("main.index"))
+        status = 400 if form.errors else 200
+        page = render_template(
+            "accounts/recovery_codes.html", waiting=waiting, form=form, where_used=WHERE_USED
+        )
+        return page, status
+
+    @bp.get("/account/recovery-codes.txt")
+    @login_required
+    def recovery_codes_file():
+        waiting = new_codes.waiting_for(g.user)
+        if waiting is None:
+            abort(404)
+        numbered = [f"{number}. {code}" for number, code in enumerate(waiting.codes, 1)]
+        text = "\n".join([_("Your recovery codes"), "", *numbered, "", str(WHERE_USED), ""])
+        headers = {
+            "Content-Type": "text/plain; charset=utf-8",
+            "Content-Disposition": 'attachment; filename="recovery-codes.txt"',
+        }
+        return text, 200, headers
 
     @bp.route("/login", methods=["GET", "POST"])
     @shows_form_again
@@ -53,7 +93,7 @@ def make_blueprint() -> Blueprint:
             if signed_in is not None:
                 sign_in(signed_in.user, signed_in.key)
                 if signed_in.new_codes:
-                    return new_codes_page(signed_in)
+                    return show_new_codes(signed_in)
                 return redirect(checked_next(request.args.get("next")))
             form.password.errors.append(_("That username and password do not match."))
         return render_template("accounts/login.html", form=form), 400 if form.errors else 200
@@ -79,7 +119,7 @@ def make_blueprint() -> Blueprint:
                 sign_out_everywhere(recovered.user)
                 sign_in(recovered.user, recovered.key)
                 if recovered.new_codes:
-                    return new_codes_page(recovered)
+                    return show_new_codes(recovered)
                 flash(_("Your password is changed. That recovery code cannot be used again."))
                 return redirect(url_for("accounts.account"))
         return render_template("accounts/recover.html", form=form), 400 if form.errors else 200
@@ -175,14 +215,11 @@ def make_blueprint() -> Blueprint:
     return bp
 
 
-def new_codes_page(signed_in: rules.SignIn) -> str:
+def show_new_codes(signed_in: rules.SignIn):
     """Codes issued at sign-in: after a move to per-user keys, or after a forced reset."""
-    return render_template(
-        "accounts/recovery_codes.html",
-        codes=signed_in.new_codes,
-        keys_were_lost=signed_in.keys_were_lost,
-        upgraded=not signed_in.keys_were_lost,
-    )
+    why = new_codes.KEYS_LOST if signed_in.keys_were_lost else new_codes.UPGRADED
+    new_codes.keep_to_show(signed_in.user, signed_in.new_codes, why)
+    return redirect(url_for("accounts.recovery_codes"))
 
 
 def account_page(**forms) -> str:

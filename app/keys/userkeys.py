@@ -5,6 +5,8 @@ each recovery code. The unwrapped key lives in a per-process store for as long a
 so a seized server holds nothing that opens a signed-out user's contacts or messages.
 """
 
+import secrets
+
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from flask import Flask
 
@@ -24,8 +26,11 @@ from movements.crypto import (
     wrap_private_key,
 )
 
-# A recovery code already carries 80 random bits; memory hardness would only slow sign-up.
-RECOVERY_CODE_KDF = KdfParameters(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+# A word code carries 51.7 random bits and is checked only through this key derivation, so it
+# must be slow to guess offline: argon2id with OWASP's lowest recommended cost (19 MiB, 2 passes).
+RECOVERY_CODE_KDF = KdfParameters(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+# what a word code's row holds instead of a hash of the code: a random, unique marker
+WORD_CODE_MARK = "words:"
 
 _store: list[SessionKeyStore] = []
 
@@ -61,16 +66,20 @@ def rewrap(user: User, private: X25519PrivateKey, password: str) -> None:
 
 
 def store_recovery_codes(user: User, private: X25519PrivateKey, codes: list[str]) -> None:
-    """Replace the user's recovery codes; each can later unwrap the private key once."""
+    """Replace the user's recovery codes; each can later unwrap the private key once.
+
+    A row keeps no hash of its word code, only a random marker: the code is recognised by the
+    key it unwraps (`match_recovery_code`).
+    """
     RecoveryCode.delete().where(RecoveryCode.user == user).execute()
     RecoveryCode.insert_many(
         [
             {
                 "user": user,
-                "code_hash": passwords.recovery_code_hash(code),
+                "code_hash": WORD_CODE_MARK + secrets.token_hex(16),
                 "wrapped_key": wrap_private_key(
                     private,
-                    passwords.normalise_recovery_code(code),
+                    _word_code(code),
                     context=_code_slot(user),
                     parameters=RECOVERY_CODE_KDF,
                 ),
@@ -95,17 +104,56 @@ def unlock_with_password(user: User, password: str) -> X25519PrivateKey | None:
     return private
 
 
-def unlock_with_code(user: User, code_row: RecoveryCode, code: str) -> X25519PrivateKey | None:
-    if code_row.wrapped_key is None:
+def match_recovery_code(
+    user: User, code: str
+) -> tuple[RecoveryCode, X25519PrivateKey | None] | None:
+    """The user's unspent code that `code` is, and the private key it unwraps; None if none.
+
+    A word code is tried against each of the user's word-code rows (six at most) by unwrapping
+    its key. An older hexadecimal code is found by its hash, as before; an account from before
+    per-user keys has no key under it (None).
+    """
+    words = passwords.normalise_word_code(code)
+    if words is not None:
+        rows = RecoveryCode.select().where(
+            (RecoveryCode.user == user)
+            & RecoveryCode.code_hash.startswith(WORD_CODE_MARK)
+            & RecoveryCode.wrapped_key.is_null(False)
+        )
+        with argon2_slot():
+            for row in rows:
+                try:
+                    key = unwrap_private_key(
+                        bytes(row.wrapped_key), words, context=_code_slot(user)
+                    )
+                except DecryptionError:
+                    continue
+                return row, key
+        return None
+    row = RecoveryCode.get_or_none(
+        (RecoveryCode.user == user) & (RecoveryCode.code_hash == passwords.recovery_code_hash(code))
+    )
+    return (row, _unlock_with_old_code(user, row, code)) if row is not None else None
+
+
+def _unlock_with_old_code(user: User, row: RecoveryCode, code: str) -> X25519PrivateKey | None:
+    if row.wrapped_key is None:
         return None
     try:
         return unwrap_private_key(
-            bytes(code_row.wrapped_key),
+            bytes(row.wrapped_key),
             passwords.normalise_recovery_code(code),
             context=_code_slot(user),
         )
     except DecryptionError:
         return None
+
+
+def _word_code(code: str) -> str:
+    words = passwords.normalise_word_code(code)
+    if words is None:
+        raise ValueError("not a word code")
+    return words
 
 
 def remember(token: str, user: User, private: X25519PrivateKey) -> None:

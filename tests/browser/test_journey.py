@@ -46,9 +46,11 @@ def sign_up(person: Person, username: str, needs_help: bool) -> None:
     person.choose("I have read the notice above and understand it.")
     person.press("Create my account")
     assert person.heading() == "Your recovery codes", person.errors()
-    assert len(person.driver.find_elements(By.CSS_SELECTOR, "ol li code")) == 10
+    assert len(person.driver.find_elements(By.CSS_SELECTOR, "ol li code")) == 6
+    assert person.has_link("Download the codes as a text file")
     person.shot("recovery-codes")
-    person.follow("I have kept my codes. Continue.")
+    person.choose("I have saved my recovery codes.")
+    person.press("Continue")
 
 
 def save_contact(person: Person, kind: str, value: str) -> None:

@@ -50,7 +50,7 @@ def test_the_real_server_never_sends_a_signed_in_person_off_the_site(tmp_path):
     with running_server(tmp_path / "instance", "--no-onion") as server:
         noor = RawVisitor(server.base)
         signup = {"password": PASSWORD, "confirm": PASSWORD, "role": "provider", "risk_read": "y"}
-        assert noor.post("/signup", {"username": "noor", **signup}).status == 200
+        assert noor.post("/signup", {"username": "noor", **signup}).status == 302
         for next_value in ("/%09/evil.example", "/%0d%0a/evil.example", "/%5Cevil.example"):
             visitor = RawVisitor(server.base)
             answer = visitor.post(

@@ -83,17 +83,17 @@ def signup(client, name):
 def test_sign_ups_share_a_budget_per_minute(app, clock):
     app.config["SIGNUPS_PER_MINUTE"] = 3
     statuses = [signup(app.test_client(), f"person{n}").status_code for n in range(4)]
-    assert statuses == [200, 200, 200, 429]
+    assert statuses == [302, 302, 302, 429]
     assert User.select().count() == 3
     clock.advance(minutes=1)
-    assert signup(app.test_client(), "person9").status_code == 200
+    assert signup(app.test_client(), "person9").status_code == 302
 
 
 def test_sign_ups_share_a_budget_per_hour(app, clock):
     app.config.update(SIGNUPS_PER_MINUTE=100, SIGNUPS_PER_HOUR=2)
-    assert [signup(app.test_client(), f"p{n}xx").status_code for n in range(3)] == [200, 200, 429]
+    assert [signup(app.test_client(), f"p{n}xx").status_code for n in range(3)] == [302, 302, 429]
     clock.advance(minutes=61)
-    assert signup(app.test_client(), "p9xx").status_code == 200
+    assert signup(app.test_client(), "p9xx").status_code == 302
 
 
 def test_requests_per_day_per_account(app, activist, clock):

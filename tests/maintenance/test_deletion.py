@@ -165,7 +165,7 @@ def test_everything_of_theirs_goes_and_the_other_side_keeps_their_own(
     for column in theirs:
         assert not column.model.select().where(column == provider.id).exists(), column
     assert Match.select().count() == Message.select().count() == 0
-    assert RecoveryCode.select().where(RecoveryCode.user == activist).count() == 10
+    assert RecoveryCode.select().where(RecoveryCode.user == activist).count() == 6
     assert contacts.contacts_of(activist, key_of(activist)) == []
     assert User.get_by_id(activist.id).username == "leila"
 
@@ -282,4 +282,4 @@ def test_the_username_is_free_again_for_a_fresh_account(app, provider):
     delete_account(provider)
     again = make_user("lawyer_anna", "provider")
     assert again.bio == ""
-    assert RecoveryCode.select().where(RecoveryCode.user == again).count() == 10
+    assert RecoveryCode.select().where(RecoveryCode.user == again).count() == 6

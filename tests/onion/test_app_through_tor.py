@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.parse
 
 import pytest
 
@@ -87,7 +88,9 @@ def test_a_person_signs_up_posts_and_reads_a_request_by_onion_address(
             cookies,
             socks=socks,
         )
-        assert "Your recovery codes" in signed_up.text
+        assert signed_up.status == 302
+        codes_at = urllib.parse.urljoin(onion, signed_up.header("Location"))
+        assert "Your recovery codes" in fetch(codes_at, cookies=cookies, socks=socks).text
         new_page = fetch(onion + "/requests/new", cookies=cookies, socks=socks)
         assert 'name="languages"' in new_page.text  # one page: country and languages too
         posted = fetch(
