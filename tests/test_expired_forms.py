@@ -127,7 +127,6 @@ def test_a_form_sent_signed_out_leads_to_sign_in_and_back_to_its_page(app, clien
         f"/matches/{match.public_id}/messages": f"/matches/{match.public_id}",
         f"/matches/{match.public_id}/done": f"/matches/{match.public_id}",
         "/account/contacts": "/account",
-        "/notifications/read": "/notifications",
         "/providers/me/offers/abcdefabcdef/close": "/providers/me",
         "/requests/new": "/requests/new",
     }

@@ -1,5 +1,6 @@
 from flask import Blueprint, g, render_template
 
+from movements.app.main.waiting import waiting_for
 from movements.app.requests.rules import requests_of
 from movements.app.trust.stars import STAR_TABLE
 
@@ -10,7 +11,8 @@ def make_blueprint() -> Blueprint:
     @bp.get("/")
     def index():
         mine = requests_of(g.user) if g.user is not None and g.user.is_activist else []
-        return render_template("index.html", my_requests=mine)
+        waiting = waiting_for(g.user) if g.user is not None else None
+        return render_template("index.html", my_requests=mine, waiting=waiting)
 
     @bp.get("/healthz")
     def healthz():

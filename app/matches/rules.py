@@ -1,5 +1,6 @@
 """A match: the private space of two people working together, from first message to rating."""
 
+import datetime
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -9,8 +10,9 @@ from peewee import IntegrityError, fn
 from movements.app.blocks.rules import has_blocked
 from movements.app.core.db import database
 from movements.app.core.errors import NotFound, RuleViolation
-from movements.app.core.models import HelpRequest, Match, Message, Rating, User
+from movements.app.core.models import HelpRequest, Match, Message, Rating, User, utcnow
 from movements.app.keys.envelopes import Context, open_with, seal_to
+from movements.app.matches import letters
 from movements.app.notifications.rules import notify
 from movements.app.trust.stars import recompute
 
@@ -25,6 +27,7 @@ class ShownMessage:
     text: str | None  # None: stored, but could not be decrypted (or removed)
     sent_on: object
     removed: bool = False  # by moderators
+    sent_at: datetime.datetime | None = None  # UTC, from inside the sealed copy when it has it
 
 
 def get_match_for(user: User | None, public_id: str) -> Match:
@@ -67,13 +70,17 @@ def post_message(user: User, match: Match, text: str) -> Message:
         raise RuleViolation(_l("A message has 1 to 5000 characters."))
     if has_blocked(match.other_party(user), user):
         raise RuleViolation(_l("The other side blocked you; you cannot send them messages."))
+    now = utcnow()
+    sealed = letters.seal_form(text, now)
     with database.atomic():
-        message = Message.create(match=match, sender=user, for_activist=b"", for_provider=b"")
+        message = Message.create(
+            match=match, sender=user, for_activist=b"", for_provider=b"", sent_on=now.date()
+        )
         message.for_activist = seal_to(
-            match.activist, text, message_context(message, "for_activist")
+            match.activist, sealed, message_context(message, "for_activist")
         )
         message.for_provider = seal_to(
-            match.provider, text, message_context(message, "for_provider")
+            match.provider, sealed, message_context(message, "for_provider")
         )
         message.save()
         notify(match.other_party(user), "message", _link(match), match.request.title)
@@ -87,19 +94,28 @@ def messages_of(user: User, match: Match, key: X25519PrivateKey | None) -> list[
     rows = (
         Message.select(Message, User).join(User).where(Message.match == match).order_by(Message.id)
     )
-    return [
-        ShownMessage(
-            id=row.id,
-            sender=row.sender.username,
-            mine=row.sender_id == user.id,
-            text=None
+    shown = []
+    for row in rows:
+        opened = (
+            None
             if row.removed
-            else open_with(key, getattr(row, column), message_context(row, column)),
-            sent_on=row.sent_on,
-            removed=row.removed,
+            else open_with(key, getattr(row, column), message_context(row, column))
         )
-        for row in rows
-    ]
+        text, sent_at = (
+            letters.read_form(opened, row.sent_on) if opened is not None else (None, None)
+        )
+        shown.append(
+            ShownMessage(
+                id=row.id,
+                sender=row.sender.username,
+                mine=row.sender_id == user.id,
+                text=text,
+                sent_on=row.sent_on,
+                removed=row.removed,
+                sent_at=sent_at,
+            )
+        )
+    return shown
 
 
 def mark_done(user: User, match: Match) -> None:
@@ -123,7 +139,7 @@ def mark_done(user: User, match: Match) -> None:
                 HelpRequest.id == match.request_id
             ).execute()
             for party in (match.activist, match.provider):
-                notify(party, "match_completed", _link(match), title)
+                notify(party, "match_completed", _link(match) + "#rate", title)
         elif not both_done:
             notify(match.other_party(user), "match_done", _link(match), title)
 

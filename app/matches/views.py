@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from movements.app.keys import contacts
 from movements.app.matches import rules
 from movements.app.matches.forms import CancelForm, MessageForm, RatingForm, RevealForm
+from movements.app.notifications.rules import mark_read_about as read_about
 from movements.app.web import throttle
 from movements.app.web.csrf import shows_form_again
 from movements.app.web.forms import REFUSED, options, through_rule
@@ -13,8 +14,14 @@ from movements.app.web.sessions import login_required
 def reveal_form(user, match, **kwargs) -> RevealForm:
     form = RevealForm(data={"contacts": sorted(contacts.revealed_ids(match, user))}, **kwargs)
     own = contacts.contacts_of(user, g.user_key)
-    form.contacts.choices = options({c.id: c.label for c in own})
+    # each box names the value it shares, not only its kind: "Signal: leila.42"
+    form.contacts.choices = options({c.id: shared_label(c) for c in own})
     return form
+
+
+def shared_label(contact) -> str:
+    value = _("This could not be decrypted.") if contact.value is None else contact.value
+    return f"{contact.label}: {value}"
 
 
 def match_page(match, **forms):
@@ -49,7 +56,11 @@ def make_blueprint() -> Blueprint:
     @bp.get("/matches/<public_id>")
     @login_required
     def show(public_id):
-        return match_page(rules.get_match_for(g.user, public_id))
+        match = rules.get_match_for(g.user, public_id)
+        page = match_page(match)
+        # what is on this page is read: its notices no longer wait on the home page
+        read_about(g.user, url_for("matches.show", public_id=public_id))
+        return page
 
     @bp.post("/matches/<public_id>/messages")
     @shows_form_again
@@ -81,6 +92,9 @@ def make_blueprint() -> Blueprint:
     def done(public_id):
         match = rules.get_match_for(g.user, public_id)
         rules.mark_done(g.user, match)
+        if match.status == match.COMPLETED:
+            flash(_("Both sides marked this match as done.") + " " + _("Rate it now."))
+            return redirect(url_for("matches.show", public_id=public_id) + "#rate")
         flash(_("You marked this match as done."))
         return redirect(url_for("matches.show", public_id=public_id))
 

@@ -67,5 +67,30 @@ def unread_count(user: User) -> int:
     return Notification.select().where((Notification.user == user) & ~Notification.read).count()
 
 
-def mark_all_read(user: User) -> None:
-    Notification.update(read=True).where((Notification.user == user) & ~Notification.read).execute()
+def mark_read(user: User, notifications: list[Notification]) -> None:
+    """Mark these notices read, once they have been shown to their user."""
+    ids = [n.id for n in notifications if not n.read]
+    if ids:
+        Notification.update(read=True).where(
+            (Notification.user == user) & Notification.id.in_(ids)
+        ).execute()
+
+
+def mark_read_about(user: User, link: str) -> None:
+    """Opening the page a notice points to (a match) is reading it."""
+    Notification.update(read=True).where(
+        (Notification.user == user) & (Notification.link == link) & ~Notification.read
+    ).execute()
+
+
+def unread_about(user: User, kind: str) -> list[Notification]:
+    """The user's unread notices of one kind, one per page they point to, newest first."""
+    rows = (
+        Notification.select()
+        .where((Notification.user == user) & (Notification.kind == kind) & ~Notification.read)
+        .order_by(Notification.id.desc())
+    )
+    by_link = {}
+    for row in rows:
+        by_link.setdefault(row.link, row)
+    return list(by_link.values())

@@ -1,4 +1,4 @@
-from flask import Blueprint, g, redirect, render_template, url_for
+from flask import Blueprint, g, render_template
 
 from movements.app.notifications import rules
 from movements.app.web.sessions import login_required
@@ -10,13 +10,11 @@ def make_blueprint() -> Blueprint:
     @bp.get("/notifications")
     @login_required
     def index():
-        items = [(n, rules.text_of(n)) for n in rules.recent_for(g.user)]
+        """Opening the list is reading it: what it shows is marked read as it is shown, and
+        the page still sets apart what was new until now."""
+        shown = rules.recent_for(g.user)
+        items = [(n, rules.text_of(n)) for n in shown]
+        rules.mark_read(g.user, shown)
         return render_template("notifications.html", items=items)
-
-    @bp.post("/notifications/read")
-    @login_required
-    def mark_read():
-        rules.mark_all_read(g.user)
-        return redirect(url_for("notifications.index"))
 
     return bp

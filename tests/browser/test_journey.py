@@ -147,17 +147,18 @@ def test_two_people_go_from_sign_up_to_rating_each_other(
     save_contact(activist, "Signal", ACTIVIST_CONTACT)
     open_match(activist)
     assert activist.sees(REPLY)
-    activist.choose("Signal", within="Contact details the other side may see")
+    activist.choose(f"Signal: {ACTIVIST_CONTACT}", within="Contact details the other side may see")
     activist.press("Save what I share")
     assert activist.sees("Your choice of contact details is saved.")
 
     provider.reload()
     assert provider.sees(ACTIVIST_CONTACT)
 
-    for person in (activist, provider):
-        person.press("Mark as done")
-        assert person.sees("You marked this match as done.")
-    assert provider.sees("Both sides marked this match as done.")
+    activist.press("Mark as done")
+    assert activist.sees("You marked this match as done.")
+    provider.reload()
+    provider.press("Mark as done")
+    assert provider.sees("Both sides marked this match as done. Rate it now.")
     provider.shot("completed")
 
     for person, stars in ((activist, "5 ★"), (provider, "4 ★")):
