@@ -6,10 +6,11 @@ something about a user declares `on_delete="CASCADE"`, or `"SET NULL"` when the 
 outlive the person (a report, which staff still need to read). What the keys cannot reach is
 done here, step by step; an area whose data needs more than its foreign key adds a step.
 
-What stays: the stars of ratings the user gave, without their name or words (see
-`_anonymise_ratings_given`); reports they filed or that name them, without the link to the
-account; and the staff log, which is hash-chained and names people only by the text it
-stored when staff acted (app/audit), so removing an entry would break the chain.
+What stays: each counterpart's own sealed copy of their conversations with the user, under
+"a deleted account" (app/matches/ended.py); the stars of ratings the user gave, without their
+name or words (see `_anonymise_ratings_given`); reports they filed or that name them, without
+the link to the account; and the staff log, which is hash-chained and names people only by the
+text it stored when staff acted (app/audit), so removing an entry would break the chain.
 """
 
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from movements.app.core.models import (
     Vouch,
 )
 from movements.app.keys import argon2_pool, userkeys
+from movements.app.matches import ended
 from movements.app.notifications.rules import notify
 from movements.app.trust.stars import recompute
 
@@ -67,6 +69,8 @@ def delete_account(user: User) -> None:
         traces = _traces_of(user)
         _anonymise_ratings_given(user)
         _forget_notifications_about(traces)
+        # each counterpart keeps their own sealed copy of the conversation, and is told
+        ended.keep_for_counterparts(user)
         _reopen_requests_they_were_helping_with(user)
         # standing offers leave their index by a trigger (app/core/models/directory.py)
         fulltext.unindex(RequestText, traces.request_ids)

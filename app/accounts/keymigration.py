@@ -4,9 +4,17 @@ Everything addressed to the user (their contact fields, contact copies revealed 
 copy of each match message) that is still under the keyring is resealed to their public key.
 """
 
-from movements.app.core.models import ContactField, ContactReveal, Match, Message, User
+from movements.app.core.models import (
+    ContactField,
+    ContactReveal,
+    EndedConversation,
+    Match,
+    Message,
+    User,
+)
 from movements.app.keys.contacts import field_context, reveal_context
 from movements.app.keys.envelopes import is_keyring_blob, reseal_to_owner_key
+from movements.app.matches.ended import copy_context, title_context
 from movements.app.matches.rules import message_context
 
 
@@ -36,3 +44,7 @@ def reseal_addressed_to(user: User) -> None:
         column = "for_activist" if user.id == match.activist_id else "for_provider"
         for message in Message.select().where(Message.match == match):
             _reseal(user, message, column, message_context(message, column))
+    for conversation in EndedConversation.select().where(EndedConversation.owner == user):
+        _reseal(user, conversation, "sealed_title", title_context(conversation))
+        for copy in conversation.messages:
+            _reseal(user, copy, "sealed", copy_context(copy))

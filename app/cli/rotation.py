@@ -9,10 +9,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from movements.app.core.db import database
-from movements.app.core.models import ContactField, ContactReveal, Message, PublicProfile, Report
+from movements.app.core.models import (
+    ContactField,
+    ContactReveal,
+    EndedConversation,
+    EndedMessage,
+    Message,
+    PublicProfile,
+    Report,
+)
 from movements.app.keys import vault
 from movements.app.keys.contacts import field_context, reveal_context
 from movements.app.keys.envelopes import is_keyring_blob
+from movements.app.matches.ended import copy_context, title_context
 from movements.app.matches.rules import message_context
 from movements.app.reports.rules import quoted_context
 from movements.app.trust.profiles import link_context
@@ -33,6 +42,8 @@ COLUMNS = [
     Column(ContactReveal, "sealed_value", reveal_context),
     Column(Message, "for_activist", lambda row: message_context(row, "for_activist")),
     Column(Message, "for_provider", lambda row: message_context(row, "for_provider")),
+    Column(EndedConversation, "sealed_title", title_context),
+    Column(EndedMessage, "sealed", copy_context),
     # read by staff while the user is away, so these stay under the server keyring
     Column(PublicProfile, "sealed_link", link_context),
     Column(Report, "quoted", quoted_context),

@@ -1,8 +1,9 @@
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from movements.app.core.errors import NotFound
 from movements.app.keys import contacts
-from movements.app.matches import rules
+from movements.app.matches import ended, rules
 from movements.app.matches.forms import CancelForm, MessageForm, RatingForm, RevealForm
 from movements.app.notifications.rules import mark_read_about as read_about
 from movements.app.web import throttle
@@ -51,12 +52,20 @@ def make_blueprint() -> Blueprint:
     @bp.get("/matches")
     @login_required
     def index():
-        return render_template("matches/index.html", matches=rules.matches_of(g.user))
+        return render_template(
+            "matches/index.html",
+            matches=rules.matches_of(g.user),
+            ended=ended.ended_of(g.user, g.user_key),
+        )
 
     @bp.get("/matches/<public_id>")
     @login_required
     def show(public_id):
-        match = rules.get_match_for(g.user, public_id)
+        try:
+            match = rules.get_match_for(g.user, public_id)
+        except NotFound:
+            kept = ended.ended_for(g.user, public_id, g.user_key)
+            return render_template("matches/ended.html", ended=kept)
         page = match_page(match)
         # what is on this page is read: its notices no longer wait on the home page
         read_about(g.user, url_for("matches.show", public_id=public_id))

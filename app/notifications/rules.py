@@ -15,6 +15,11 @@ MESSAGES = {
     "match_done": _l("The other side marked the match on “%(subject)s” as done."),
     "match_completed": _l("The match on “%(subject)s” is completed. You can rate it now."),
     "match_cancelled": _l("The match on “%(subject)s” was cancelled."),
+    # no subject: the request's title may be the deleted person's words
+    "match_ended_deleted": _l(
+        "A match ended because the other account was deleted. Your copy of the conversation "
+        "stays with you."
+    ),
     "rated": _l("You were rated for your match on “%(subject)s”."),
     "vouched": _l("%(subject)s vouched for you. This adds to your trust stars."),
     "report_dismissed": _l("Staff reviewed your report about “%(subject)s” and took no action."),

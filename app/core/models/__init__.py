@@ -12,6 +12,7 @@ from movements.app.core.models.directory import (
     StandingOfferText,
     create_search_index,
 )
+from movements.app.core.models.ended import ENDED_TABLES, EndedConversation, EndedMessage
 from movements.app.core.models.marketplace import (
     MARKETPLACE_TABLES,
     PUBLIC_ID_BYTES,
@@ -55,6 +56,7 @@ TABLES = [
     *TRUST_TABLES,
     *REPORT_TABLES,
     *AUDIT_TABLES,
+    *ENDED_TABLES,
 ]
 
 __all__ = [
@@ -68,6 +70,8 @@ __all__ = [
     "Budget",
     "ContactField",
     "ContactReveal",
+    "EndedConversation",
+    "EndedMessage",
     "Evidence",
     "HelpRequest",
     "Invitation",
