@@ -130,3 +130,17 @@ def test_when_both_have_marked_it_done_the_page_leads_to_the_rating(app, activis
 def test_a_provider_reaches_their_listing_from_the_account_page(app, provider, activist):
     assert 'href="/providers/me"' in text(as_user(app, provider).get("/account"))
     assert 'href="/providers/me"' not in text(as_user(app, activist).get("/account"))
+
+
+def test_the_cancel_page_of_a_closed_match_says_so_and_changes_nothing(
+    app, activist, provider, match
+):
+    matches.mark_done(activist, match)
+    matches.mark_done(provider, match)
+    client = as_user(app, activist)
+    page = client.get(f"/matches/{match.public_id}/cancel")
+    assert page.status_code == 409 and "Only an open match can be cancelled." in text(page)
+    assert "<textarea" not in text(page)
+    refused = post(client, f"/matches/{match.public_id}/cancel", {"reason": "Changed my mind"})
+    assert refused.status_code == 409
+    assert matches.Match.get_by_id(match.id).status == "completed"

@@ -149,11 +149,16 @@ def _change_status(match: Match, expected: str, new: str) -> bool:
     return changed.execute() == 1
 
 
-def cancel_match(user: User, match: Match, reason: str) -> None:
-    """Either side may end a match; the request opens again for other offers."""
+def ensure_may_cancel(user: User, match: Match) -> None:
+    """Either side may end an open match; the cancel page asks this before it is shown."""
     _party(user, match)
     if match.status != Match.OPEN:
         raise RuleViolation(_l("Only an open match can be cancelled."))
+
+
+def cancel_match(user: User, match: Match, reason: str) -> None:
+    """Either side may end a match; the request opens again for other offers."""
+    ensure_may_cancel(user, match)
     with database.atomic():
         if not _change_status(match, Match.OPEN, Match.CANCELLED):
             raise RuleViolation(_l("Only an open match can be cancelled."))

@@ -112,6 +112,7 @@ def make_blueprint() -> Blueprint:
     @login_required
     def cancel(public_id):
         match = rules.get_match_for(g.user, public_id)
+        rules.ensure_may_cancel(g.user, match)  # a closed match says so, and shows no form
         form = CancelForm()
         if form.validate_on_submit():
             rules.cancel_match(g.user, match, form.reason.data)
