@@ -88,6 +88,7 @@ def cmd_serve(args) -> int:
     public_socket = bind(((args.host, args.port), args.unix_socket))
     staff_socket = bind(staff_listener) if staff_listener is not None else None
     tor = None
+    announcer = startup.OnionAnnouncer()
     if not args.no_onion and not (args.unix_socket and not args.tor_control):
         tor = onion_service.supervisor(
             instance,
@@ -96,6 +97,7 @@ def cmd_serve(args) -> int:
             tor_control=args.tor_control,
             tor_password=_read_secret(args.tor_password_file),
             retry_max_seconds=app.config["TOR_RETRY_MAX_SECONDS"],
+            on_change=announcer.heard,
         )
         try:
             address = tor.start()
@@ -115,7 +117,6 @@ def cmd_serve(args) -> int:
             app.config["ONION_ADDRESS"] = f"{address}.onion"
             if staff_target is not None:
                 app.config["STAFF_ONION_ADDRESS"] = f"{tor.addresses['staff']}.onion"
-    status = tor.status() if tor is not None else None
     onion = f"http://{app.config['ONION_ADDRESS']}/" if tor is not None else None
     staff_onion = app.config["STAFF_ONION_ADDRESS"] if tor is not None and staff_target else None
     local = (
@@ -123,20 +124,21 @@ def cmd_serve(args) -> int:
         if args.unix_socket
         else f"http://{args.host}:{args.port}/"
     )
-    ready = startup.ready_text(
-        local=local,
-        workers=args.workers,
-        instance=instance,
-        onion=onion,
-        status=status,
-        staff_onion=f"http://{staff_onion}/" if staff_onion else None,
-    )
-    announcer = startup.OnionAnnouncer(tor, onion, status) if tor is not None else None
 
     def on_ready() -> None:
-        print(ready, flush=True)
-        if announcer is not None:
-            announcer.start()
+        status = tor.status() if tor is not None else None
+        text = startup.ready_text(
+            local=local,
+            workers=args.workers,
+            instance=instance,
+            onion=onion,
+            status=status,
+            staff_onion=f"http://{staff_onion}/" if staff_onion else None,
+        )
+        print(text, flush=True)
+        if tor is not None:
+            announcer.heard(status)  # what the text just said is not news
+            announcer.start(tor, onion)
 
     try:
         if args.workers == 1:
@@ -151,8 +153,7 @@ def cmd_serve(args) -> int:
             args.workers, instance, public_socket, staff_socket, environment, on_ready
         )
     finally:
-        if announcer is not None:
-            announcer.stop()
+        announcer.stop()
         if tor is not None:
             tor.stop()
 

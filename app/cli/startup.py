@@ -74,16 +74,33 @@ def ready_text(
 
 
 class OnionAnnouncer:
-    """Prints one line each time the onion's state changes, until stopped."""
+    """Prints one line each time the onion's state changes, from `start` until `stop`.
 
-    def __init__(self, supervisor, address: str, first: OnionStatus | None) -> None:
-        self._supervisor = supervisor
-        self._address = address
-        self._kind = onion_state(first)[0] if first is not None else None
+    It hears of each state change from the supervisor (`heard`, its `on_change`: a tor lost
+    and back within a second is still told) and polls for what is not an event of the
+    supervisor's (bootstrap done, descriptor uploaded or refused).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kind: str | None = None
+        self._url: str | None = None
+        self._supervisor = None
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="onion-announcer", daemon=True)
 
-    def start(self) -> None:
+    def heard(self, status: OnionStatus) -> None:
+        kind, words = onion_state(status)
+        with self._lock:
+            if kind == self._kind:
+                return
+            self._kind = kind
+            if self._url is not None:  # silent until the start-up text is out
+                print(f"onion: {self._url} {words}", flush=True)
+
+    def start(self, supervisor, url: str) -> None:
+        with self._lock:
+            self._supervisor, self._url = supervisor, url
         self._thread.start()
 
     def stop(self) -> None:
@@ -93,7 +110,4 @@ class OnionAnnouncer:
 
     def _watch(self) -> None:
         while not self._stopping.wait(WATCH_SECONDS):
-            kind, words = onion_state(self._supervisor.status())
-            if kind != self._kind:
-                self._kind = kind
-                print(f"onion: {self._address} {words}", flush=True)
+            self.heard(self._supervisor.status())
