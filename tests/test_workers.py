@@ -114,6 +114,7 @@ def test_one_process_is_the_default_until_sessions_are_shared(tmp_path):
 
 def test_a_worker_that_dies_is_replaced_and_the_site_keeps_answering(tmp_path):
     with running_server(tmp_path / "inst", "--no-onion", "--workers", "2") as server:
+        wait_for_line(server, "stop: Ctrl-C")  # every worker serves
         first = wait_for_workers(server.process.pid, 2)
         # past the start-up window in which a death stops the server instead
         time.sleep(workers_module.EARLY_DEATH_SECONDS + 1)
@@ -121,10 +122,15 @@ def test_a_worker_that_dies_is_replaced_and_the_site_keeps_answering(tmp_path):
         os.kill(victim, signal.SIGKILL)
         now = wait_for_workers(server.process.pid, 2)
         assert victim not in now
+        # the first worker goes too: the replacement alone serves, for as long as it lasts
+        time.sleep(workers_module.EARLY_DEATH_SECONDS + 1)
+        os.kill(max(first), signal.SIGKILL)
         for _ in range(10):
             with wait_for(server.base + "/healthz") as answer:
                 assert answer.read() == b"ok"
-    assert "a worker exited with status -9; starting another" in server.output
+        assert len(wait_for_workers(server.process.pid, 2) - first) == 2
+    assert server.output.count("a worker exited with status -9; starting another") == 2
+    assert server.process.returncode == 0
 
 
 def test_a_worker_that_dies_as_it_starts_stops_the_server_rather_than_loop(tmp_path):

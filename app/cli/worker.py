@@ -6,6 +6,7 @@ command: `movements serve` runs it.
 """
 
 import argparse
+import contextlib
 import os
 import socket
 import sys
@@ -33,8 +34,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _tell_ready(fd: int | None) -> None:
+    """One byte to `movements serve`, which counts a worker that dies before this as unstartable."""
     if fd is not None:
-        os.write(fd, b"1")
+        with contextlib.suppress(BrokenPipeError):  # the server is stopping: no one listens
+            os.write(fd, b"1")
         os.close(fd)
 
 

@@ -6,8 +6,8 @@ each new connection to one worker. Fresh interpreters rather than fork(): the se
 runs tor's supervisor threads, and forking a threaded process can leave a child holding a lock
 no thread will release; a new interpreter shares nothing but the sockets and the environment.
 
-A worker that dies is replaced, unless it died soon after starting (it cannot start: a broken
-instance folder), in which case the server stops rather than restart it in a loop. On stop
+A worker that dies is replaced, unless it died before it served or soon after (it cannot start:
+a broken instance folder), in which case the server stops rather than restart it in a loop. On stop
 each worker gets SIGTERM and drains (server.DRAIN_SECONDS); one still running after that is
 killed.
 """
@@ -22,7 +22,9 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from movements.app.cli.server import DRAIN_SECONDS
 
@@ -30,13 +32,35 @@ log = logging.getLogger(__name__)
 
 WORKER_MODULE = "movements.app.cli.worker"
 WATCH_SECONDS = 0.5
-EARLY_DEATH_SECONDS = 5.0  # a worker that dies sooner could not start: stop, do not loop
+EARLY_DEATH_SECONDS = 5.0  # dying sooner after it began to serve counts as not starting
 KILL_AFTER_SECONDS = DRAIN_SECONDS + 3.0
 READY_SECONDS = 120.0  # a worker builds its app (and may upgrade nothing: the server did)
 
 
 class WorkersFailed(Exception):
     """A worker could not start; the message says which and how it ended."""
+
+
+@dataclass
+class _Worker:
+    process: subprocess.Popen
+    ready_pipe: BinaryIO | None  # gives one byte once the worker serves, then is closed
+    ready_at: float | None = None
+
+    def check_ready(self, timeout: float = 0.0) -> bool:
+        """Whether it serves, waiting up to `timeout` seconds to hear so."""
+        if self.ready_pipe is not None:
+            readable, _, _ = select.select([self.ready_pipe], [], [], max(0.0, timeout))
+            if readable:
+                if self.ready_pipe.read(1) == b"1":
+                    self.ready_at = time.monotonic()
+                self.close()
+        return self.ready_at is not None
+
+    def close(self) -> None:
+        if self.ready_pipe is not None:
+            self.ready_pipe.close()
+            self.ready_pipe = None
 
 
 class Workers:
@@ -54,7 +78,7 @@ class Workers:
         self._instance = instance
         self._sockets = [public] if staff is None else [public, staff]
         self._environment = {**os.environ, **(environment or {})}
-        self._processes: list[tuple[subprocess.Popen, float]] = []
+        self._workers: list[_Worker] = []
 
     def _command(self, ready_fd: int) -> list[str]:
         command = [sys.executable, "-m", WORKER_MODULE, "--instance", str(self._instance)]
@@ -63,8 +87,7 @@ class Workers:
             command += ["--staff-fd", str(self._sockets[1].fileno())]
         return command
 
-    def _spawn(self) -> tuple[subprocess.Popen, float, int]:
-        """Start a worker; returns it, when, and a pipe that gives a byte once it serves."""
+    def _spawn(self) -> _Worker:
         ready_read, ready_write = os.pipe()
         try:
             process = subprocess.Popen(  # noqa: S603 -- this interpreter, our own module
@@ -74,50 +97,48 @@ class Workers:
             )
         finally:
             os.close(ready_write)
-        return process, time.monotonic(), ready_read
+        return _Worker(process, os.fdopen(ready_read, "rb"))
 
     def start(self) -> None:
         """Start every worker and return once each is serving; WorkersFailed if one cannot."""
-        spawned = [self._spawn() for _ in range(self.count)]
-        self._processes = [(process, started) for process, started, _ready in spawned]
+        self._workers = [self._spawn() for _ in range(self.count)]
         deadline = time.monotonic() + READY_SECONDS
-        for process, _started, ready in spawned:
-            with os.fdopen(ready, "rb") as pipe:
-                readable, _, _ = select.select([pipe], [], [], deadline - time.monotonic())
-                if not readable or pipe.read(1) != b"1":
-                    raise WorkersFailed(f"a worker did not start (status {process.poll()})")
-
-    @property
-    def pids(self) -> list[int]:
-        return [process.pid for process, _started in self._processes]
+        for worker in self._workers:
+            if not worker.check_ready(deadline - time.monotonic()):
+                raise WorkersFailed(f"a worker did not start (status {worker.process.poll()})")
 
     def watch(self, stopping: threading.Event) -> None:
-        """Replace workers that die until `stopping` is set; WorkersFailed if one cannot start."""
+        """Replace workers that die until `stopping` is set; WorkersFailed if one cannot start.
+
+        A worker that dies before it served, or soon after, is taken as one that cannot start
+        (a broken instance folder): replacing it would only repeat that, so the server stops.
+        """
         while not stopping.wait(WATCH_SECONDS):
-            for index, (process, started) in enumerate(self._processes):
-                code = process.poll()
+            for index, worker in enumerate(self._workers):
+                ready = worker.check_ready()
+                code = worker.process.poll()
                 if code is None or stopping.is_set():
                     continue
-                if time.monotonic() - started < EARLY_DEATH_SECONDS:
+                worker.close()
+                if not ready or time.monotonic() - worker.ready_at < EARLY_DEATH_SECONDS:
                     raise WorkersFailed(f"a worker exited with status {code} as it started")
                 log.error("a worker exited with status %s; starting another", code)
-                process, started, ready = self._spawn()
-                os.close(ready)  # the others serve meanwhile; nobody waits for this one
-                self._processes[index] = (process, started)
+                self._workers[index] = self._spawn()
 
     def stop(self) -> None:
         """SIGTERM every worker, wait while they drain, kill what is left."""
-        for process, _started in self._processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
+        for worker in self._workers:
+            worker.close()
+            if worker.process.poll() is None:
+                worker.process.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + KILL_AFTER_SECONDS
-        for process, _started in self._processes:
+        for worker in self._workers:
             try:
-                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+                worker.process.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 log.error("a worker did not stop within %.0f s; killing it", KILL_AFTER_SECONDS)
-                process.kill()
-                process.wait()
+                worker.process.kill()
+                worker.process.wait()
 
 
 def serve_with_workers(
