@@ -6,7 +6,9 @@ import re
 import signal
 import socket
 import sqlite3
+import stat
 import subprocess
+import sys
 import time
 import urllib.parse
 from pathlib import Path
@@ -14,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from movements.app.cli import workers as workers_module
-from tests.serving import running_server, wait_for
+from tests.serving import ROOT, running_server, wait_for
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 PASSWORD = "correct horse battery"
@@ -175,3 +177,33 @@ def test_a_sign_up_in_flight_at_sigterm_is_answered_and_saved(tmp_path, workers)
     with sqlite3.connect(instance / "movements.sqlite3") as database:
         saved = database.execute("SELECT count(*) FROM user WHERE username = 'noor'").fetchone()
     assert saved == (1,)
+
+
+def test_workers_share_a_unix_socket_that_only_the_service_and_its_clients_may_use(tmp_path):
+    sock_path = tmp_path / "app.sock"
+    serve = [sys.executable, "-m", "movements.app.cli", "serve", "--workers", "2"]
+    process = subprocess.Popen(
+        [*serve, "--unix-socket", str(sock_path), "--instance", str(tmp_path / "inst")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert f"serving on unix socket {sock_path}" in process.stdout.readline()
+        wait_for_workers(process.pid, 2)
+        for _ in range(6):
+            with socket.socket(socket.AF_UNIX) as client:
+                client.settimeout(30)
+                client.connect(str(sock_path))
+                client.sendall(b"GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                answer = b""
+                while chunk := client.recv(4096):
+                    answer += chunk
+            assert answer.startswith(b"HTTP/1.0 200 OK") and answer.endswith(b"\r\n\r\nok")
+            assert b"\r\nServer:" not in answer
+        assert stat.S_IMODE(sock_path.stat().st_mode) == 0o660
+    finally:
+        process.terminate()
+        process.communicate(timeout=60)
+    assert process.returncode == 0

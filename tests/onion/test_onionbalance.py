@@ -1,0 +1,260 @@
+"""Past one machine: an Onionbalance frontend over two backends, each an app with its own tor.
+
+Everything is on the private Tor network of tests/onion/tornet.py (see TOR-FACTS.md): its
+service node is the frontend's tor, two more tors are the backends (HiddenServiceDir with
+`HiddenServiceOnionBalanceInstance 1` and the `ob_config` that `movements onion balance`
+wrote), and two `movements serve` processes share one instance folder and database. A visitor
+uses only the master address; each fetch goes on a circuit of its own (a SOCKS username), so
+the frontend's descriptor sends them to either backend. A small relay in front of each app
+counts the connections its tor forwards, which is how the test sees both backends at work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from movements.onion.balance import OB_CONFIG_FILE
+from movements.onion.keys import ServiceKey, write_hidden_service_dir
+from movements.onion.process import TorProcess, launch_tor
+from tests.onion.tornet import (
+    PrivateTorNetwork,
+    SocksError,
+    fetch,
+    fetch_with_retry,
+    free_ports,
+)
+
+from ..serving import ROOT, running_server
+
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+PASSWORD = "correct horse battery"
+ONIONBALANCE = Path(sys.executable).parent / "onionbalance"
+FETCHES = 12
+MAX_FETCHES = 30  # each on a new circuit, which picks an introduction point at random
+
+
+class CountingRelay:
+    """Forwards each loopback connection to `target` and counts them (bounded by the test)."""
+
+    def __init__(self, target: int) -> None:
+        self.target = target
+        self.connections = 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                visitor, _ = self.listener.accept()
+                self.connections += 1
+                threading.Thread(target=self._relay, args=(visitor,), daemon=True).start()
+
+    def _relay(self, visitor: socket.socket) -> None:
+        with (
+            visitor,
+            contextlib.suppress(OSError),
+            socket.create_connection(("127.0.0.1", self.target), timeout=60) as app,
+        ):
+            upstream = threading.Thread(target=_pipe, args=(visitor, app), daemon=True)
+            upstream.start()
+            _pipe(app, visitor)
+            upstream.join(60)
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        while data := source.recv(65536):
+            sink.sendall(data)
+    with contextlib.suppress(OSError):
+        sink.shutdown(socket.SHUT_WR)
+
+
+def backend_tor(net: PrivateTorNetwork, base: Path, name: str, app_port: int) -> TorProcess:
+    """Backend `name`'s tor: its own key and the ob_config in `name`-hs, forwarding to the app."""
+    data_dir = base / f"backend{name}"
+    control_port, *_ = free_ports(1)
+    config = {
+        **net.member_config(),
+        "Nickname": f"backend{name}",
+        "SocksPort": "0",
+        "ControlPort": f"127.0.0.1:{control_port}",
+        "HiddenServiceDir": str(base / f"{name}-hs"),
+        "HiddenServicePort": f"80 127.0.0.1:{app_port}",
+        "HiddenServiceOnionBalanceInstance": "1",
+        "Log": f"notice file {data_dir / 'notice.log'}",
+    }
+    return launch_tor(config, data_dir)
+
+
+@pytest.fixture
+def onionbalance() -> Path:
+    if not ONIONBALANCE.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("onionbalance is in the test extra: pip install -e '.[test]'")
+        pytest.skip("onionbalance is not installed: pip install -e '.[test]'")
+    return ONIONBALANCE
+
+
+@contextlib.contextmanager
+def started(command: list[str], log: Path) -> Iterator[subprocess.Popen]:
+    with log.open("w") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, cwd=ROOT)
+        try:
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_for_both_backends(log: Path, seconds: float = 240.0) -> None:
+    """Until onionbalance publishes a master descriptor built from both backends' intro points.
+
+    Before that a client could cache a descriptor listing one backend and keep using it.
+    """
+    both = re.compile(r"We got \d+ intros from 2 instances.*?About to publish", re.S)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if both.search(log.read_text(errors="replace")):
+            return
+        time.sleep(1)
+    raise AssertionError(f"no master descriptor from both backends:\n{log.read_text()[-3000:]}")
+
+
+def fetch_on_new_circuits(url: str, socks, label: str, seconds: float = 120.0):
+    """GET `url`, each failed attempt retried on a new circuit (bounded by `seconds`)."""
+    deadline = time.monotonic() + seconds
+    for attempt in range(100):
+        try:
+            return fetch(url, socks=socks, isolation=f"{label}-{attempt}", timeout=30)
+        except (SocksError, ConnectionError, TimeoutError, http.client.HTTPException):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+    raise AssertionError(f"{url} failed 100 times")
+
+
+def form_token(page) -> str:
+    found = TOKEN.search(page.text)
+    assert found, page.text[:500]
+    return found.group(1)
+
+
+@pytest.mark.slow
+@pytest.mark.tor
+def test_one_master_address_serves_from_two_backends_and_survives_losing_one(
+    tor_network: PrivateTorNetwork, short_tmp: Path, onionbalance: Path
+):
+    instance = short_tmp / "instance"
+    cli = [sys.executable, "-m", "movements.app.cli"]
+    subprocess.run([*cli, "init-db", "--instance", str(instance)], check=True, cwd=ROOT)
+    backends = {}
+    for name in ("a", "b"):
+        key = ServiceKey.generate()
+        write_hidden_service_dir(key, short_tmp / f"{name}-hs")
+        backends[name] = key.address
+    frontend = short_tmp / "frontend"
+    done = subprocess.run(
+        [*cli, "onion", "balance", "--instance", str(instance), str(frontend)]
+        + [f"{address}.onion" for address in backends.values()],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    master_address = re.search(r"master address: http://([a-z2-7]{56})\.onion/", done.stdout)[1]
+    for name in backends:
+        shutil.copy(frontend / OB_CONFIG_FILE, short_tmp / f"{name}-hs" / OB_CONFIG_FILE)
+    faces = {**os.environ, "MOVEMENTS_ONION_ADDRESS": f"{master_address}.onion"}
+    socks = tor_network.client_socks
+    master = f"http://{master_address}.onion"
+    with contextlib.ExitStack() as stack:
+        apps, relays, tors = {}, {}, {}
+        for name in backends:
+            apps[name] = stack.enter_context(running_server(instance, "--no-onion", env=faces))
+            relays[name] = CountingRelay(int(apps[name].base.rsplit(":", 1)[1]))
+            stack.callback(relays[name].close)
+            tors[name] = backend_tor(tor_network, short_tmp, name, relays[name].port)
+            stack.callback(tors[name].stop, grace=5)
+        stack.enter_context(
+            started(
+                [
+                    str(onionbalance),
+                    "--is-testnet",
+                    "-v",
+                    "info",
+                    "-c",
+                    str(frontend / "config.yaml"),
+                    "-i",
+                    "127.0.0.1",
+                    "-p",
+                    str(tor_network.service.control_port),
+                    "-s",
+                    str(short_tmp / "no-control-socket"),
+                ],
+                short_tmp / "onionbalance.log",
+            )
+        )
+        wait_for_both_backends(short_tmp / "onionbalance.log")
+        # pages by the master address, each on a circuit of its own, until both have answered
+        for number in range(MAX_FETCHES):
+            page = fetch_with_retry(
+                master + "/", socks=socks, isolation=f"page{number}", deadline=150
+            )
+            assert page.status == 200
+            if all(relay.connections for relay in relays.values()):
+                break
+        served = {name: relay.connections for name, relay in relays.items()}
+        assert all(served.values()), served
+
+        # sign up, sign out and sign in again by the master address, on one circuit
+        cookies: dict[str, str] = {}
+        journey = {"socks": socks, "isolation": "journey"}
+        signup = fetch_with_retry(master + "/signup", cookies=cookies, deadline=60, **journey)
+        fields = {"username": "noor", "password": PASSWORD, "confirm": PASSWORD}
+        fields |= {"role": "activist", "country": "IR", "declaration": "y", "risk_read": "y"}
+        signed_up = fetch(
+            master + "/signup", {"csrf_token": form_token(signup), **fields}, cookies, **journey
+        )
+        assert "Your recovery codes" in signed_up.text
+        account = fetch(master + "/account", cookies=cookies, **journey)
+        fetch(master + "/logout", {"csrf_token": form_token(account)}, cookies, **journey)
+        login = fetch(master + "/login", cookies=cookies, **journey)
+        signed_in = fetch(
+            master + "/login",
+            {"csrf_token": form_token(login), "username": "noor", "password": PASSWORD},
+            cookies,
+            **journey,
+        )
+        assert signed_in.status == 302
+        assert signed_in.header("Location").startswith(master + "/")
+        assert "noor" in fetch(master + "/account", cookies=cookies, **journey).text
+
+        # backend a goes down, its tor with it: every page still arrives, a fetch that went to
+        # a's dead introduction points being retried on a new circuit (TOR-FACTS.md)
+        tors["a"].stop(grace=5)
+        apps["a"].stop()
+        before = relays["b"].connections
+        for number in range(FETCHES):
+            assert fetch_on_new_circuits(master + "/", socks, f"after{number}").status == 200
+        assert relays["b"].connections >= before + FETCHES
