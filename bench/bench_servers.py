@@ -1,6 +1,6 @@
 """Which WSGI server, and how many processes: waitress, gunicorn and granian on the real app.
 
-    .venv/bin/python bench/bench_servers.py [--size 20000] [--runs 3] [--seconds 3]
+    .venv/bin/python bench/bench_servers.py [--size 20000] [--runs 5] [--seconds 3]
 
 Each candidate serves the same instance folder on a loopback port, in its own processes, and
 is measured by bench/throughput.py's clients (4 keep-alive connections, separate processes):
@@ -10,6 +10,12 @@ figures, what the project promises and each server does, observed in the same ru
 answers carry a `Server` header, and how many lines the server printed per request (an access
 log). gunicorn and granian are optional: install them to measure them (`pip install gunicorn
 granian`); they are not dependencies of the project.
+
+Why the faster two were not taken: each names itself in a `Server` header on every answer and
+offers no setting to drop it (gunicorn 27 writes it in `Response.default_headers`, granian 2.8
+in its Rust core), while the project promises none; gunicorn also opens a control socket in
+$HOME unless told not to, and neither can tell the staff onion's listener from the public one
+(app/web/faces.py), which waitress does with a listener per face. Revisit if that changes.
 """
 
 from __future__ import annotations
@@ -198,7 +204,7 @@ def choice(results: dict) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=20_000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=3.0)
     a = parser.parse_args()
     load_before = os.getloadavg()[0]
