@@ -13,9 +13,9 @@ granian`); they are not dependencies of the project.
 
 Why the faster two were not taken: each names itself in a `Server` header on every answer and
 offers no setting to drop it (gunicorn 27 writes it in `Response.default_headers`, granian 2.8
-in its Rust core), while the project promises none; gunicorn also opens a control socket in
-$HOME unless told not to, and neither can tell the staff onion's listener from the public one
-(app/web/faces.py), which waitress does with a listener per face. Revisit if that changes.
+in its Rust core), while the project promises none. gunicorn also opens a control socket in
+$HOME unless told not to, and granian binds one socket per server, so the staff onion's own
+listener (app/web/faces.py) would need a second server. Revisit if that changes.
 """
 
 from __future__ import annotations
