@@ -12,9 +12,8 @@ from itertools import pairwise
 import pytest
 
 from movements.app.factory import create_app
-
-from .markup import Element, by_id, heading_level, parse
-from .realistic import VISITOR_KINDS, error_pages_of, pages_of, shared_site
+from tests.support.markup import Element, by_id, heading_level, parse
+from tests.support.realistic import VISITOR_KINDS, error_pages_of, pages_of, shared_site
 
 STYLESHEET = create_app.__globals__["PACKAGE_ROOT"] / "static" / "style.css"
 TEXT_CONTRAST = 4.5

@@ -12,10 +12,9 @@ from markupsafe import escape
 
 from movements.app.core.models import HelpRequest, Match, Message, Report, User
 from movements.app.offers import rules as offers
-
-from .conftest import PASSWORD, REQUEST_FORM, as_user, csrf_token, sign_in
-from .raw_http import RawVisitor
-from .serving import running_server
+from tests.support.accounts import PASSWORD, REQUEST_FORM, as_user, csrf_token, sign_in
+from tests.support.raw_http import RawVisitor
+from tests.support.serving import running_server
 
 NOTICE = "This form had expired, so nothing was sent. Check it and send it again."
 TYPED = "We can meet on Thursday; bring the court papers."

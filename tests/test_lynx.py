@@ -9,9 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from .markup import Element, parse
-from .realistic import VISITOR_KINDS, Page, error_pages_of, pages_of, shared_site
-from .system import require_command
+from tests.support.markup import Element, parse
+from tests.support.realistic import VISITOR_KINDS, Page, error_pages_of, pages_of, shared_site
+from tests.support.system import require_command
 
 # Elements whose text a reader meets as one piece, in document order.
 BLOCKS = {

@@ -12,8 +12,9 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from ..serving import running_server
-from ..system import require_command
+from tests.support.serving import running_server
+from tests.support.system import require_command
+
 from .person import VIEWPORTS
 
 ROOT = Path(__file__).resolve().parents[2]

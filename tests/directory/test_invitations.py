@@ -17,9 +17,9 @@ from movements.app.directory import invitations, rules
 from movements.app.matches.rules import cancel_match
 from movements.app.offers.rules import accept_offer, make_offer
 from movements.app.requests.rules import create_request, withdraw_request
+from tests.support.accounts import REQUEST_FORM, as_user, key_of, make_user, post, request_fields
+from tests.support.pages import problems_in
 
-from ..conftest import REQUEST_FORM, as_user, key_of, make_user, post, request_fields
-from ..pages import problems_in
 from .conftest import standing_offer_fields
 
 

@@ -12,8 +12,7 @@ from movements.app.keys.contacts import field_context, set_contact
 from movements.app.matches.rules import message_context, post_message
 from movements.app.offers import rules as offers
 from movements.crypto import associated_data
-
-from ..conftest import PASSWORD, as_user, post
+from tests.support.accounts import PASSWORD, as_user, post
 
 NEW_PASSWORD = "a completely new passphrase"
 

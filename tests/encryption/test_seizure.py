@@ -16,8 +16,7 @@ from movements.crypto import (
     open_sealed,
     unwrap_private_key,
 )
-
-from ..conftest import PASSWORD, as_user, post
+from tests.support.accounts import PASSWORD, as_user, post
 
 CONTACT = "signal-7f3a91-+963-555-0101"
 MESSAGE = "the-meeting-point-is-b82c"

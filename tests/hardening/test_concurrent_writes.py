@@ -14,9 +14,9 @@ from movements.app.core.models import ContactField, Match, Rating, SignInThrottl
 from movements.app.matches import rules as matches
 from movements.app.offers import rules as offers
 from movements.app.requests import rules as requests_rules
+from tests.support.accounts import PASSWORD, make_user, request_fields
+from tests.support.serving import running_server
 
-from ..conftest import PASSWORD, make_user, request_fields
-from ..serving import running_server
 from .live import Browser, at_once, statuses
 
 TRIALS = 8

@@ -6,9 +6,8 @@ import urllib.parse
 import pytest
 
 from movements.app.web.faces import StaffListener
-
-from ..raw_http import RawVisitor
-from ..serving import running_server
+from tests.support.raw_http import RawVisitor
+from tests.support.serving import running_server
 
 ONION = "a" * 52 + "qd.onion"
 STAFF_ONION = "b" * 52 + "qd.onion"

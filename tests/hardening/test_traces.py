@@ -7,8 +7,7 @@ import urllib.request
 from pathlib import Path
 
 from movements.app.web.logs import redact
-
-from ..serving import running_server
+from tests.support.serving import running_server
 
 MARKERS = {
     "User-Agent": "Mozilla/5.0 ua-marker-c41d",

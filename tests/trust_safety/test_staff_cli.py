@@ -10,8 +10,7 @@ import pytest
 from movements.app.cli.main import main
 from movements.app.core.members import find_account
 from movements.app.core.models import StaffLogEntry, User
-
-from ..conftest import PASSWORD, post
+from tests.support.accounts import PASSWORD, post
 
 ROOT = Path(__file__).resolve().parents[2]
 

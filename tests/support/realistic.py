@@ -18,8 +18,8 @@ from werkzeug.exceptions import HTTPException
 from movements.app.core import db
 from movements.app.factory import create_app
 from movements.app.staff.accounts import add_staff
+from tests.support.accounts import PASSWORD, post
 
-from .conftest import PASSWORD, post
 from .markup import parse
 
 LONG_TITLE = (
