@@ -12,9 +12,9 @@ from movements.app.accounts.forms import (
     RecoverForm,
     SignupForm,
 )
+from movements.app.accounts.signup import sign_up
 from movements.app.core.taxonomy import pack, unpack
 from movements.app.keys import contacts
-from movements.app.web import throttle
 from movements.app.web.csrf import shows_form_again
 from movements.app.web.forms import REFUSED, through_rule
 from movements.app.web.return_to import checked_next
@@ -29,18 +29,15 @@ def make_blueprint() -> Blueprint:
     def signup():
         form = SignupForm()
         if form.validate_on_submit():
-            throttle.spend_sign_up()
-            registered = through_rule(
+            codes = through_rule(
                 form.username,
-                rules.register,
+                sign_up,
                 form.username.data,
                 form.password.data,
                 form.role.data,
                 form.country.data,
             )
-            if registered is not REFUSED:
-                signed_up, codes = registered
-                sign_in(signed_up.user, signed_up.key)
+            if codes is not REFUSED:
                 return render_template("accounts/recovery_codes.html", codes=codes)
         return render_template("accounts/signup.html", form=form), 400 if form.errors else 200
 

@@ -48,3 +48,16 @@ def get_visible(viewer: User | None, public_id: str) -> HelpRequest:
 def is_open(help_request: HelpRequest) -> bool:
     """Open for offers: not matched, withdrawn, removed or past its expiry date."""
     return help_request.status == HelpRequest.OPEN and help_request.expires_on >= today()
+
+
+def still_open(help_request: HelpRequest) -> bool:
+    """`is_open` asked of the row itself, inside the caller's transaction, not of a copy read
+    earlier: what an acceptance or a withdrawal committed meanwhile is seen. It is asked as an
+    update that changes nothing, so on PostgreSQL it also holds the row until the caller
+    commits, and a concurrent acceptance waits for it."""
+    unchanged = HelpRequest.update(status=HelpRequest.status).where(
+        (HelpRequest.id == help_request.id)
+        & (HelpRequest.status == HelpRequest.OPEN)
+        & (HelpRequest.expires_on >= today())
+    )
+    return unchanged.execute() == 1

@@ -97,6 +97,12 @@ def withdraw_request(user: User, request: HelpRequest) -> None:
     """Close a request for good; providers with pending offers are told."""
     _own_open_request(user, request)
     with database.atomic():
+        # only if still open: an acceptance committed since the page was read wins
+        withdrawn = HelpRequest.update(status=HelpRequest.WITHDRAWN).where(
+            (HelpRequest.id == request.id) & (HelpRequest.status == HelpRequest.OPEN)
+        )
+        if withdrawn.execute() != 1:
+            raise RuleViolation(_l("Only an open request can be changed."))
         request.status = HelpRequest.WITHDRAWN
         request.save()
         fulltext.unindex(RequestText, [request.id])

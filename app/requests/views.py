@@ -18,7 +18,7 @@ from movements.app.offers import rules as offer_rules
 from movements.app.offers.forms import OfferForm
 from movements.app.requests import rules
 from movements.app.requests.forms import BrowseForm, RequestForm, WhereForm
-from movements.app.web import throttle
+from movements.app.web import submissions, throttle
 from movements.app.web.csrf import shows_form_again
 from movements.app.web.sessions import login_required
 
@@ -62,9 +62,13 @@ def make_blueprint() -> Blueprint:
             return _step_page(profile, editing=None)
         form = RequestForm()
         if form.validate_on_submit():
-            throttle.check_requests_today(g.user)
-            created = rules.create_request(g.user, form.fields())
-            return redirect(url_for("requests.show", public_id=created.public_id))
+
+            def create() -> str:
+                throttle.check_requests_today(g.user)
+                created = rules.create_request(g.user, form.fields())
+                return url_for("requests.show", public_id=created.public_id)
+
+            return redirect(submissions.once(g.user, create))
         return render_template("requests/edit.html", form=form, editing=None), 400
 
     @bp.get("/requests/<public_id>")
@@ -106,9 +110,14 @@ def make_blueprint() -> Blueprint:
         if help_request.author_id != g.user.id:
             abort(404)
         if request.method == "POST":
-            rules.withdraw_request(g.user, help_request)
+
+            def withdraw_it() -> str:
+                rules.withdraw_request(g.user, help_request)
+                return url_for("requests.show", public_id=public_id)
+
+            shown = submissions.once(g.user, withdraw_it)
             flash(_("Your request is withdrawn."))
-            return redirect(url_for("requests.show", public_id=public_id))
+            return redirect(shown)
         return render_template("requests/withdraw.html", req=help_request)
 
     return bp

@@ -40,6 +40,7 @@ from movements.app.core.models.reports import (
     Block,
     Report,
 )
+from movements.app.core.models.submissions import SUBMISSION_TABLES, FormSubmission
 from movements.app.core.models.trust import (
     TRUST_TABLES,
     Evidence,
@@ -55,12 +56,14 @@ TABLES = [
     *TRUST_TABLES,
     *REPORT_TABLES,
     *AUDIT_TABLES,
+    *SUBMISSION_TABLES,
 ]
 
 __all__ = [
     "AUDIT_TABLES",
     "PUBLIC_ID_BYTES",
     "REPORT_TABLES",
+    "SUBMISSION_TABLES",
     "TABLES",
     "TRUST_TABLES",
     "BaseModel",
@@ -69,6 +72,7 @@ __all__ = [
     "ContactField",
     "ContactReveal",
     "Evidence",
+    "FormSubmission",
     "HelpRequest",
     "Invitation",
     "Judgement",
