@@ -1,8 +1,10 @@
 """In-app notices: the only way the site tells people what happened (no e-mail)."""
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from movements.app.core.models import Notification, User
+from movements.app.web.templating import isolate
 
 MESSAGES = {
     "offer_received": _l("New offer of help on your request “%(subject)s”."),
@@ -48,8 +50,10 @@ def notify(user: User, kind: str, link: str, subject: str = "") -> None:
     Notification.create(user=user, kind=kind, link=link, subject=subject[:200])
 
 
-def text_of(notification: Notification) -> str:
-    return MESSAGES[notification.kind] % {"subject": notification.subject}
+def text_of(notification: Notification) -> Markup:
+    """The sentence in the reader's language, its subject (a title or a name someone typed) in
+    <bdi>: a Persian title in an English sentence, or the reverse, cannot reorder its words."""
+    return escape(str(MESSAGES[notification.kind])) % {"subject": isolate(notification.subject)}
 
 
 def recent_for(user: User) -> list[Notification]:

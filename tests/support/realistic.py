@@ -9,7 +9,8 @@ visitor follows every link (GET never changes anything here) to find every page 
 import html
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -18,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 from movements.app.core import db
 from movements.app.factory import create_app
 from movements.app.staff.accounts import add_staff
+from movements.app.web.i18n import COOKIE
 from tests.support.accounts import PASSWORD, post
 
 from .markup import parse
@@ -111,6 +113,9 @@ class Site:
 
 
 VISITOR_KINDS = ["anonymous", "activist", "provider", "stranger", "staff"]
+# The languages the checks of every page run in: English, one written right to left and one
+# written without spaces. Beyond English they read one page of each kind (pages_in).
+CHECKED_LANGUAGES = ["en", "ar", "zh_Hans"]
 
 # One activist posts a full page of requests: more than the daily limit a real account has.
 TEST_CONFIG = {"TESTING": True, "REQUESTS_PER_DAY": 100, "SIGNUPS_PER_MINUTE": 100}
@@ -276,13 +281,16 @@ class Page:
     body: bytes
     endpoint: str
     headers: dict
+    language: str = "en"
 
     @property
     def html(self) -> str:
         return self.body.decode()
 
     def __str__(self) -> str:
-        return f"{self.url} as {self.visitor}"
+        return f"{self.url} as {self.visitor}" + (
+            f" in {self.language}" if self.language != "en" else ""
+        )
 
 
 def endpoint_of(app: Flask, path: str, method: str = "GET") -> str:
@@ -302,7 +310,9 @@ def links_in(body: str) -> list[str]:
     return found
 
 
-def _page(app: Flask, visitor: str, url: str, response, method: str = "GET") -> Page:
+def _page(
+    app: Flask, visitor: str, url: str, response, method: str = "GET", language: str = "en"
+) -> Page:
     return Page(
         visitor,
         url,
@@ -310,6 +320,7 @@ def _page(app: Flask, visitor: str, url: str, response, method: str = "GET") -> 
         response.get_data(),
         endpoint_of(app, url.split("?")[0], method),
         dict(response.headers),
+        language,
     )
 
 
@@ -382,10 +393,12 @@ def form_error_pages(site: Site) -> list[Page]:
     return pages
 
 
-def recovery_codes_page(site: Site) -> Page:
+def recovery_codes_page(site: Site, language: str = "en") -> Page:
     """The page shown once, right after signing up."""
-    response = signup(site.app.test_client(), "newcomer_who_reads_carefully", "provider")
-    return _page(site.app, "newcomer", "/signup", response, method="POST")
+    client = site.app.test_client()
+    with reading([client], language):
+        response = signup(client, f"newcomer_reading_{language}", "provider")
+    return _page(site.app, "newcomer", "/signup", response, method="POST", language=language)
 
 
 def reached_endpoints(site: Site) -> set[str]:
@@ -431,3 +444,53 @@ def error_pages_of(site: Site) -> list[Page]:
     if "errors" not in site.memo:
         site.memo["errors"] = form_error_pages(site)
     return site.memo["errors"]
+
+
+@contextmanager
+def reading(clients, language: str):
+    """These clients read the site in `language` (the cookie a visitor's choice sets)."""
+    if language == "en":
+        yield
+        return
+    for client in clients:
+        client.set_cookie(COOKIE, language)
+    try:
+        yield
+    finally:
+        for client in clients:
+            client.delete_cookie(COOKIE)
+
+
+def pages_in(site: Site, visitor: str, language: str) -> list[Page]:
+    """A visitor's pages in a language: every page in English; in another, the first page of
+    each kind (endpoint) again, which keeps the added time small and still reads every kind."""
+    if language == "en":
+        return pages_of(site, visitor)
+    key = f"pages:{visitor}:{language}"
+    if key not in site.memo:
+        client = site.visitors[visitor]
+        kinds: dict[str, str] = {}
+        for page in pages_of(site, visitor):
+            if page.visitor == visitor:
+                kinds.setdefault(page.endpoint, page.url)
+        with reading([client], language):
+            pages = [
+                _page(site.app, visitor, url, client.get(url), language=language)
+                for url in kinds.values()
+            ]
+        if visitor == "anonymous":
+            pages.append(recovery_codes_page(site, language))
+        site.memo[key] = pages
+    return site.memo[key]
+
+
+def error_pages_in(site: Site, language: str) -> list[Page]:
+    """Every form sent back with mistakes, in a language."""
+    if language == "en":
+        return error_pages_of(site)
+    key = f"errors:{language}"
+    if key not in site.memo:
+        with reading(site.visitors.values(), language):
+            pages = form_error_pages(site)
+        site.memo[key] = [replace(page, language=language) for page in pages]
+    return site.memo[key]
