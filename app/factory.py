@@ -31,7 +31,6 @@ from movements.app.web import (
     pagecache,
     security,
     templating,
-    throttle,
 )
 from movements.app.web.sessions import load_current_user
 
@@ -52,7 +51,6 @@ def create_app(config: dict | None = None, instance_path: Path | None = None) ->
     db.init_app(app)
     vault.init_app(app)
     userkeys.init_app(app)
-    throttle.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     security.init_app(app)
