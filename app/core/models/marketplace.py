@@ -106,6 +106,8 @@ class LoginSession(BaseModel):
     user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
     expires_at = DateTimeField()
     idle_expires_at = DateTimeField()
+    # the user's private key, sealed under a key only this session's cookie gives (app/keys)
+    sealed_key = BlobField(null=True)
 
 
 class ContactField(BaseModel):
