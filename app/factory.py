@@ -9,7 +9,7 @@ from movements.app.core import db, eligibility
 from movements.app.core.config import default_instance_path, load_config
 from movements.app.core.schema import upgrade
 from movements.app.directory import views as directory
-from movements.app.keys import userkeys, vault
+from movements.app.keys import vault
 from movements.app.language import views as language
 from movements.app.main import views as main
 from movements.app.matches import views as matches
@@ -31,7 +31,6 @@ from movements.app.web import (
     pagecache,
     security,
     templating,
-    throttle,
 )
 from movements.app.web.sessions import load_current_user
 
@@ -51,8 +50,6 @@ def create_app(config: dict | None = None, instance_path: Path | None = None) ->
     logs.install_redaction()
     db.init_app(app)
     vault.init_app(app)
-    userkeys.init_app(app)
-    throttle.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     security.init_app(app)
