@@ -11,7 +11,13 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 from movements.app.core import names
 from movements.app.core.db import database, is_sqlite
-from movements.app.core.models import TABLES, RequestText, User, create_search_index
+from movements.app.core.models import (
+    ALERT_TABLES,
+    TABLES,
+    RequestText,
+    User,
+    create_search_index,
+)
 
 
 class SchemaVersion(Model):
@@ -52,8 +58,17 @@ def add_user_language(migrator: SchemaMigrator) -> None:
     migrate(migrator.add_column(User._meta.table_name, "language", User.language))
 
 
+def add_alerts_and_feeds(_migrator: SchemaMigrator) -> None:
+    """Version 4: saved alerts, what they matched, and private feed tokens (new tables only)."""
+    database.create_tables(ALERT_TABLES, safe=True)
+
+
 # Append only: MIGRATIONS[n] takes a database from version n+1 to n+2.
-MIGRATIONS: list[Migration] = [recompute_username_skeletons, add_user_language]
+MIGRATIONS: list[Migration] = [
+    recompute_username_skeletons,
+    add_user_language,
+    add_alerts_and_feeds,
+]
 
 
 def current_version() -> int:

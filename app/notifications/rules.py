@@ -1,8 +1,11 @@
 """In-app notices: the only way the site tells people what happened (no e-mail)."""
 
-from flask_babel import lazy_gettext as _l
+from collections.abc import Iterable
 
-from movements.app.core.models import Notification, User
+from flask_babel import lazy_gettext as _l
+from peewee import Value, chunked
+
+from movements.app.core.models import Notification, User, today
 
 MESSAGES = {
     "offer_received": _l("New offer of help on your request “%(subject)s”."),
@@ -32,6 +35,8 @@ MESSAGES = {
     "moderation_removed": _l("Moderators removed your account: “%(subject)s”"),
     "invitation_received": _l("You are invited to offer help on “%(subject)s”."),
     "invitation_declined": _l("Your invitation on “%(subject)s” was declined."),
+    # app/alerts: one of your saved alerts matched a new request; the subject is its title
+    "alert_match": _l("A new request matches your alert: “%(subject)s”."),
     # app/cli/purge.py: the subject is the date of deletion (YYYY-MM-DD)
     "account_expiring": _l(
         "Your account was unused for a long time and would have been deleted on %(subject)s. "
@@ -40,12 +45,31 @@ MESSAGES = {
 }
 
 PAGE_SIZE = 50
+BATCH = 1000  # users per statement: well under SQLite's limit of bound parameters
 
 
 def notify(user: User, kind: str, link: str, subject: str = "") -> None:
+    notify_many([user.id], kind, link, subject)
+
+
+def notify_many(user_ids: Iterable[int], kind: str, link: str, subject: str = "") -> None:
+    """The same notice to each of these users, in one INSERT ... SELECT per thousand of them
+    (a new request can match thousands of saved alerts); `notify` is this for one user."""
     if kind not in MESSAGES:
         raise ValueError(f"unknown notification kind {kind!r}")
-    Notification.create(user=user, kind=kind, link=link, subject=subject[:200])
+    columns = [
+        Notification.user,
+        Notification.kind,
+        Notification.link,
+        Notification.subject,
+        Notification.created_on,
+        Notification.read,
+    ]
+    for batch in chunked(user_ids, BATCH):
+        rows = User.select(
+            User.id, Value(kind), Value(link), Value(subject[:200]), Value(today()), Value(False)
+        ).where(User.id.in_(batch))
+        Notification.insert_from(rows, columns).execute()
 
 
 def text_of(notification: Notification) -> str:
