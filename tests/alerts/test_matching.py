@@ -189,5 +189,6 @@ def test_the_database_finds_matching_alerts_through_indexes_not_a_scan(activist,
     sql, params = matching.candidates(help_request).sql()
     plan = [row[-1] for row in database.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params)]
     assert [step for step in plan if step.startswith("SCAN")] == [], plan
-    assert any("USING INDEX alert_paused_skill_country_language_urgency" in step for step in plan)
+    composite = "alert_paused_skill_country_language_urgency_word_count_owner_id"
+    assert any(f"USING COVERING INDEX {composite}" in step for step in plan), plan
     assert any("INDEX alertword_alert_id_word (alert_id=? AND word=?)" in step for step in plan)
