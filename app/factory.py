@@ -5,10 +5,12 @@ from pathlib import Path
 from flask import Flask, g, request
 
 from movements.app.accounts import views as accounts
+from movements.app.alerts import views as alerts
 from movements.app.core import db, eligibility
 from movements.app.core.config import default_instance_path, load_config
 from movements.app.core.schema import upgrade
 from movements.app.directory import views as directory
+from movements.app.feeds import views as feeds
 from movements.app.keys import vault
 from movements.app.language import views as language
 from movements.app.main import views as main
@@ -75,7 +77,7 @@ def create_app(config: dict | None = None, instance_path: Path | None = None) ->
         return {"current_user": g.get("user"), "unread_notifications": unread}
 
     areas = (main, accounts, help_requests, offers, matches, profiles, notifications, directory)
-    areas += (staff, trust, reports, eligibility, language)
+    areas += (staff, trust, reports, eligibility, language, alerts, feeds)
     for area in areas:
         app.register_blueprint(area.make_blueprint())
     return app

@@ -5,8 +5,8 @@
 `make bench` runs this. The benchmarks run one after another, each in its own process
 (python -m bench.<name>), on one instance folder in a temporary directory: 100,000 requests
 for the throughput and flood benchmarks, then grown to 1,000,000 for search. Other engineers'
-benchmarks (bench_crypto.py, bench_onion.py), when present, run afterwards with their own
-defaults and their output is included as it is. `--quick` skips them.
+benchmarks (bench_crypto.py, bench_onion.py, bench_alerts.py), when present, run afterwards
+with their own defaults and their output is included as it is. `--quick` skips them.
 """
 
 import argparse
@@ -25,7 +25,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "RESULTS.md"
-OTHER_BENCHMARKS = ["bench_crypto.py", "bench_onion.py"]
+OTHER_BENCHMARKS = ["bench_crypto.py", "bench_onion.py", "bench_alerts.py"]
 OTHER_TIMEOUT_SECONDS = 15 * 60
 
 

@@ -67,6 +67,8 @@ def fetches(html: str) -> list[str]:
     """What a browser would download to show this page, besides the page itself."""
     found = []
     for element in parse(html).iter(*FETCHING_ATTRIBUTES):
+        if element.tag == "link" and element.attrs.get("rel") == "alternate":
+            continue  # names another version of the page (its feed); nothing fetches it
         for attribute in FETCHING_ATTRIBUTES[element.tag]:
             if element.attrs.get(attribute):
                 found.append(f"{element.tag} {element.attrs[attribute]}")

@@ -12,6 +12,7 @@ from playhouse.migrate import SchemaMigrator, migrate
 from movements.app.core import names
 from movements.app.core.db import database, is_sqlite
 from movements.app.core.models import (
+    ALERT_TABLES,
     TABLES,
     LoginSession,
     RequestText,
@@ -73,11 +74,17 @@ def add_session_sealed_key(migrator: SchemaMigrator) -> None:
     _add_column(migrator, LoginSession, "sealed_key")
 
 
+def add_alerts_and_feeds(_migrator: SchemaMigrator) -> None:
+    """Version 5: saved alerts, what they matched, and private feed tokens (new tables only)."""
+    database.create_tables(ALERT_TABLES, safe=True)
+
+
 # Append only: MIGRATIONS[n] takes a database from version n+1 to n+2.
 MIGRATIONS: list[Migration] = [
     recompute_username_skeletons,
     add_user_language,
     add_session_sealed_key,
+    add_alerts_and_feeds,
 ]
 
 

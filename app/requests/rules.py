@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from movements.app.alerts import matching as alert_matching
 from movements.app.core import fulltext
 from movements.app.core.db import database, is_sqlite
 from movements.app.core.eligibility import ensure_eligible_focus
@@ -74,6 +75,7 @@ def create_request(author: User, fields: RequestFields) -> HelpRequest:
         _apply(request, fields)
         request.save()
         _index(request)
+        alert_matching.announce(request)
     return request
 
 
@@ -91,6 +93,8 @@ def edit_request(user: User, request: HelpRequest, fields: RequestFields) -> Non
         _apply(request, fields)
         request.save()
         _index(request)
+        # a wider visibility or new words may now match alerts that did not match before
+        alert_matching.announce(request)
 
 
 def withdraw_request(user: User, request: HelpRequest) -> None:

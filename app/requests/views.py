@@ -31,15 +31,7 @@ def make_blueprint() -> Blueprint:
         form = BrowseForm(request.args)
         if not form.validate():
             return render_template("requests/browse.html", form=form, results=[], more=False), 400
-        filters = rules.Filters(
-            skill=form.skill.data or "",
-            country=form.country.data or "",
-            language=form.language.data or "",
-            urgency=form.urgency.data or "",
-            status=form.status.data or "open",
-            q=form.q.data or "",
-            page=form.page.data or 1,
-        )
+        filters = form.filters()
         results, more = rules.browse(g.user, filters, current_app.config["PAGE_SIZE"])
         return render_template(
             "requests/browse.html", form=form, results=results, more=more, page=filters.page

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -107,6 +108,7 @@ class Site:
     request_ids: list[str] = field(default_factory=list)
     rtl_request_id: str = ""
     long_request_id: str = ""
+    feed_paths: list[str] = field(default_factory=list)
     completed_match_id: str = ""
     open_match_id: str = ""
     memo: dict = field(default_factory=dict)
@@ -213,6 +215,8 @@ def build(app: Flask) -> Site:
         )
     )
     ok(post(provider, "/account/languages", {"languages": ["en", "fa", "ar"]}))
+    # an alert that most of the requests below match, so notifications fill up as they would
+    ok(post(provider, "/alerts", {"skill": "legal", "language": "fa", "q": "families"}))
     for client, value in ((activist, "leila.42 on Signal"), (provider, "+44 7700 900123")):
         ok(post(client, "/account/contacts", {"kind": "signal", "value": value}))
 
@@ -261,7 +265,22 @@ def build(app: Flask) -> Site:
     report = {"reason": "impersonation", "details": "The author asks for people's addresses."}
     ok(post(provider, f"/report?target=request:{site.request_ids[2]}", report))
     sign_in_as_new_staff(app, visitors["staff"], "moderator_sam")
+    site.feed_paths = feed_paths(feed_addresses(provider))
     return site
+
+
+FEED_ADDRESS = re.compile(r'<code dir="ltr">([^<]+)</code>')
+
+
+def feed_addresses(client: FlaskClient):
+    """Turn the private feeds on (or make new addresses): the page that shows them once."""
+    response = post(client, "/account/feeds")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response
+
+
+def feed_paths(response) -> list[str]:
+    return [urlsplit(url).path for url in FEED_ADDRESS.findall(response.get_data(as_text=True))]
 
 
 def sign_in_as_new_staff(app: Flask, client: FlaskClient, name: str) -> None:
@@ -330,7 +349,7 @@ def crawl(site: Site, visitor: str) -> list[Page]:
     extra = {
         "anonymous": [],
         "activist": ["/requests/new", f"/requests/new?{CARRIED_QUERY}"],
-        "provider": [f"/requests/{site.request_ids[3]}/offer"],
+        "provider": [f"/requests/{site.request_ids[3]}/offer", *site.feed_paths],
         "stranger": [f"/requests/{site.request_ids[0]}/offer"],
         "staff": ["/staff", "/staff/users?name=leila_tehran", "/staff/reports", "/staff/log"],
     }[visitor]
@@ -353,10 +372,13 @@ def crawl(site: Site, visitor: str) -> list[Page]:
             site.memo.setdefault("redirecting endpoints", set()).add(endpoint)
             queue.append(response.headers["Location"])
             continue
+        if response.mimetype != "text/html":
+            # a feed: reached, but not HTML to measure as a page (tests/feeds/ check feeds)
+            site.memo.setdefault("documents", set()).add(endpoint)
+            continue
         page = _page(site.app, visitor, url, response)
         pages.append(page)
-        if response.mimetype == "text/html":
-            queue.extend(link for link in links_in(page.html) if link not in seen)
+        queue.extend(link for link in links_in(page.html) if link not in seen)
     return pages
 
 
@@ -404,13 +426,17 @@ def recovery_codes_page(site: Site, language: str = "en") -> Page:
 def reached_endpoints(site: Site) -> set[str]:
     """Every endpoint some visitor reached, whether it showed a page or sent them on."""
     pages = {page.endpoint for kind in VISITOR_KINDS for page in pages_of(site, kind)}
-    return pages | site.memo.get("redirecting endpoints", set())
+    return pages | site.memo.get("redirecting endpoints", set()) | site.memo.get("documents", set())
 
 
 def every_page(site: Site, visitor: str) -> list[Page]:
     pages = crawl(site, visitor)
     if visitor == "anonymous":
         pages.append(recovery_codes_page(site))
+    if visitor == "provider":
+        # shown once, after the crawl: new addresses end the ones the crawl followed
+        response = feed_addresses(site.visitors["provider"])
+        pages.append(_page(site.app, "provider", "/account/feeds", response, method="POST"))
     return pages
 
 

@@ -1,5 +1,12 @@
 """Every table and its helpers, from one import: `from movements.app.core.models import User`."""
 
+from movements.app.core.models.alerts import (
+    ALERT_TABLES,
+    Alert,
+    AlertMatch,
+    AlertWord,
+    FeedToken,
+)
 from movements.app.core.models.audit import (
     AUDIT_TABLES,
     StaffLogEntry,
@@ -58,21 +65,27 @@ TABLES = [
     *REPORT_TABLES,
     *AUDIT_TABLES,
     *SUBMISSION_TABLES,
+    *ALERT_TABLES,
 ]
 
 __all__ = [
+    "ALERT_TABLES",
     "AUDIT_TABLES",
     "PUBLIC_ID_BYTES",
     "REPORT_TABLES",
     "SUBMISSION_TABLES",
     "TABLES",
     "TRUST_TABLES",
+    "Alert",
+    "AlertMatch",
+    "AlertWord",
     "BaseModel",
     "Block",
     "Budget",
     "ContactField",
     "ContactReveal",
     "Evidence",
+    "FeedToken",
     "FormSubmission",
     "HelpRequest",
     "Invitation",
