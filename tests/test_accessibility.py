@@ -21,6 +21,8 @@ from tests.support.realistic import (
     shared_site,
 )
 
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
+
 STYLESHEET = create_app.__globals__["PACKAGE_ROOT"] / "static" / "style.css"
 TEXT_CONTRAST = 4.5
 NON_TEXT_CONTRAST = 3.0  # WCAG 1.4.11: focus outlines and other states

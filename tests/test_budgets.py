@@ -19,6 +19,8 @@ from tests.support.realistic import (
     shared_site,
 )
 
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
+
 HTML_BUDGET = 32 * 1024
 CSS_BUDGET = 5 * 1024
 ONE_YEAR = 365 * 24 * 3600

@@ -10,6 +10,8 @@ import pytest
 from movements.app.web.i18n import PLANNED
 from tests.support.serving import ROOT, running_server, wait_for
 
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
+
 
 def movements(*args, **kwargs):
     return subprocess.run(

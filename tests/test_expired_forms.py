@@ -26,6 +26,8 @@ from tests.support.accounts import PASSWORD, REQUEST_FORM, as_user, csrf_token, 
 from tests.support.raw_http import RawVisitor
 from tests.support.serving import running_server
 
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
+
 NOTICE = "This form had expired, so nothing was sent. Check it and send it again."
 TYPED = "We can meet on Thursday; bring the court papers."
 

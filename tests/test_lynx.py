@@ -21,6 +21,8 @@ from tests.support.realistic import (
 )
 from tests.support.system import require_command
 
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
+
 # Elements whose text a reader meets as one piece, in document order.
 BLOCKS = {
     "h1",

@@ -16,6 +16,8 @@ from tests.support.outages import (
 )
 from tests.support.serving import running_server
 
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
+
 EXIT_TEMPORARY_FAILURE = 75  # sysexits.h EX_TEMPFAIL: the operator may simply try again
 
 

@@ -6,12 +6,16 @@ import re
 import urllib.request
 from urllib.parse import urlsplit
 
+import pytest
+
 from movements.app.core.db import database
 from tests.support.serving import running_server
 
 from ..feeds.atom_rules import entries_of, problems_in_atom
 from ..hardening.live import Browser, hidden_fields
 from .conftest import alert_notices
+
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
 
 TITLE = "A lawyer for students detained after the protest"
 ADDRESS = re.compile(r'<dd><code dir="ltr">([^<]+)</code>')

@@ -19,6 +19,8 @@ import pytest
 
 from tests.deploy.tools import SERVICES, SYSTEMD, TIMERS, need_tool, unit_settings
 
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
+
 MAX_EXPOSURE = 2.0
 STAFF_DROP_IN = SYSTEMD / "movements.service.d/staff-onion.conf.example"
 EXPOSURE_LINE = re.compile(r"Overall exposure level for \S+: (\d+\.\d+)")

@@ -22,6 +22,8 @@ from tests.support.serving import running_server
 
 from .live import Browser, at_once, statuses
 
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
+
 TRIALS = 8
 
 

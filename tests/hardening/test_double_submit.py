@@ -17,6 +17,8 @@ from tests.support.serving import running_server
 
 from .live import Browser, at_once
 
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
+
 CODE = re.compile(r"<code>([0-9a-f]{5}(?:-[0-9a-f]{5}){3})</code>")
 NEW_REQUEST_PAGE = "/requests/new?country=IR&languages=fa"
 

@@ -5,6 +5,8 @@ loses the race is refused with "This request is no longer open", and one that wi
 declined by the acceptance like any other.
 """
 
+import pytest
+
 from movements.app.core.db import database
 from movements.app.core.models import HelpRequest, Offer
 from movements.app.offers import rules as offers
@@ -13,6 +15,8 @@ from tests.support.accounts import make_user, request_fields
 from tests.support.serving import running_server
 
 from .live import Browser, at_once
+
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
 
 TRIALS = 5
 LATE_PROVIDERS = 6

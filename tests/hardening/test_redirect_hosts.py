@@ -9,6 +9,8 @@ from movements.app.web.faces import StaffListener
 from tests.support.raw_http import RawVisitor
 from tests.support.serving import running_server
 
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
+
 ONION = "a" * 52 + "qd.onion"
 STAFF_ONION = "b" * 52 + "qd.onion"
 MIRROR = "movements.example.org"

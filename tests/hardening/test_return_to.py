@@ -8,6 +8,8 @@ from tests.support.accounts import PASSWORD, post
 from tests.support.raw_http import RawVisitor
 from tests.support.serving import running_server
 
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
+
 # each would lead off the site, or break the header, if taken as it comes
 HOSTILE_NEXT = [
     "/%09/evil.example",  # the header writer drops the tab: //evil.example

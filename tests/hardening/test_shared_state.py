@@ -21,6 +21,8 @@ from tests.support.serving import running_server
 
 from .live import Browser, at_once, statuses
 
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
+
 SECRET_TEXT = "the lawyer meets your brother at noon"
 MESSAGES_PER_MINUTE = 10  # the default the servers run with (app/core/config.py)
 SIGNUPS_PER_MINUTE = 10

@@ -18,6 +18,8 @@ from tests.support.serving import running_server
 
 from .live import Browser, at_once
 
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
+
 GUESSES = 8
 FLOODERS = 16
 

@@ -21,6 +21,8 @@ from tests.support.serving import running_server
 
 from .cluster import running_cluster
 
+pytestmark = pytest.mark.postgres
+
 EXIT_TEMPORARY_FAILURE = 75
 
 
