@@ -11,6 +11,8 @@ from movements.app.core.schema import upgrade
 from movements.app.directory import views as directory
 from movements.app.keys import userkeys, vault
 from movements.app.language import views as language
+from movements.app.mail import settings as mail_settings
+from movements.app.mail import views as mail
 from movements.app.main import views as main
 from movements.app.matches import views as matches
 from movements.app.notifications import rules as notification_rules
@@ -51,6 +53,7 @@ def create_app(config: dict | None = None, instance_path: Path | None = None) ->
     logs.install_redaction()
     db.init_app(app)
     vault.init_app(app)
+    mail_settings.init_app(app)
     userkeys.init_app(app)
     throttle.init_app(app)
     i18n.init_app(app)
@@ -78,7 +81,7 @@ def create_app(config: dict | None = None, instance_path: Path | None = None) ->
         return {"current_user": g.get("user"), "unread_notifications": unread}
 
     areas = (main, accounts, help_requests, offers, matches, profiles, notifications, directory)
-    areas += (staff, trust, reports, eligibility, language)
+    areas += (staff, trust, reports, eligibility, language, mail)
     for area in areas:
         app.register_blueprint(area.make_blueprint())
     return app

@@ -16,7 +16,10 @@ from flask.testing import FlaskClient
 from werkzeug.exceptions import HTTPException
 
 from movements.app.core import db
+from movements.app.core.models import MailAddress
 from movements.app.factory import create_app
+from movements.app.mail.addresses import opened
+from movements.app.mail.links import CONFIRM_PATH, UNSUBSCRIBE_PATH
 from movements.app.staff.accounts import add_staff
 
 from .conftest import PASSWORD, post
@@ -108,12 +111,21 @@ class Site:
     completed_match_id: str = ""
     open_match_id: str = ""
     memo: dict = field(default_factory=dict)
+    mail_links: list[str] = field(default_factory=list)
 
 
 VISITOR_KINDS = ["anonymous", "activist", "provider", "stranger", "staff"]
 
 # One activist posts a full page of requests: more than the daily limit a real account has.
-TEST_CONFIG = {"TESTING": True, "REQUESTS_PER_DAY": 100, "SIGNUPS_PER_MINUTE": 100}
+# E-mail is on, so its pages are measured too; nothing is sent (no sender runs here).
+TEST_CONFIG = {
+    "TESTING": True,
+    "REQUESTS_PER_DAY": 100,
+    "SIGNUPS_PER_MINUTE": 100,
+    "SMTP_URL": "smtp://mail.example.org:587",
+    "MAIL_FROM": "notices@example.org",
+    "MIRROR_HOST": "movements.example.org",
+}
 
 SIGNED_IN_SEEDS = ["/account", "/matches", "/notifications"]
 PUBLIC_SEEDS = ["/", "/signup", "/login", "/recover", "/requests", "/trust", "/no-such-page"]
@@ -253,10 +265,22 @@ def build(app: Flask) -> Site:
     site.open_match_id = accept_first_offer(activist, site.request_ids[5])
     ok(post(provider, f"/matches/{site.open_match_id}/messages", {"text": MESSAGES[1]}))
 
+    address = {"address": "leila.tehran@example.org", "mode": "digest", "kinds": ["messages"]}
+    ok(post(activist, "/account/email", address))
+    site.mail_links = mail_links(app)
+
     report = {"reason": "impersonation", "details": "The author asks for people's addresses."}
     ok(post(provider, f"/report?target=request:{site.request_ids[2]}", report))
     sign_in_as_new_staff(app, visitors["staff"], "moderator_sam")
     return site
+
+
+def mail_links(app: Flask) -> list[str]:
+    """The links of the confirmation mail, which no page links to: read as the sender would."""
+    row = MailAddress.get()
+    with app.app_context():
+        tokens = [opened(row, "sealed_confirm"), opened(row, "sealed_unsubscribe")]
+    return [CONFIRM_PATH + tokens[0], UNSUBSCRIBE_PATH + tokens[1]]
 
 
 def sign_in_as_new_staff(app: Flask, client: FlaskClient, name: str) -> None:
@@ -317,7 +341,7 @@ def crawl(site: Site, visitor: str) -> list[Page]:
     """Every page this visitor reaches by following links, a few of each kind of page."""
     client = site.visitors[visitor]
     extra = {
-        "anonymous": [],
+        "anonymous": site.mail_links,
         "activist": ["/requests/new", f"/requests/new?{CARRIED_QUERY}"],
         "provider": [f"/requests/{site.request_ids[3]}/offer"],
         "stranger": [f"/requests/{site.request_ids[0]}/offer"],

@@ -1,8 +1,13 @@
-"""In-app notices: the only way the site tells people what happened (no e-mail)."""
+"""In-app notices: how the site tells people what happened, and what opt-in e-mail is about.
+
+Mail never goes out from here: a notification only puts a generic notice in the outbox, with
+the caller's transaction when there is one, for the sender to deliver later (app/mail).
+"""
 
 from flask_babel import lazy_gettext as _l
 
 from movements.app.core.models import Notification, User
+from movements.app.mail.outbox import queue_notice
 
 MESSAGES = {
     "offer_received": _l("New offer of help on your request “%(subject)s”."),
@@ -46,6 +51,7 @@ def notify(user: User, kind: str, link: str, subject: str = "") -> None:
     if kind not in MESSAGES:
         raise ValueError(f"unknown notification kind {kind!r}")
     Notification.create(user=user, kind=kind, link=link, subject=subject[:200])
+    queue_notice(user, kind)
 
 
 def text_of(notification: Notification) -> str:

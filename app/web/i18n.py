@@ -23,7 +23,22 @@ from movements.app.web.faces import CLEARNET, face_of_request
 
 # English (the source language) plus every catalog declared complete. A translator adds the
 # code here once `make catalogs` leaves nothing untranslated in theirs (see TRANSLATING.md).
-LANGUAGES = ("en", "ar", "fa", "ru", "zh_Hans", "fr", "es", "tr", "vi", "my", "am", "th", "sw", "pt")
+LANGUAGES = (
+    "en",
+    "ar",
+    "fa",
+    "ru",
+    "zh_Hans",
+    "fr",
+    "es",
+    "tr",
+    "vi",
+    "my",
+    "am",
+    "th",
+    "sw",
+    "pt",
+)
 
 # Every catalog under app/translations: with English, the main language of almost everyone in
 # the countries Freedom House rates Not Free. A new language is added here first, with an empty

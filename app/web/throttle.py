@@ -76,7 +76,7 @@ def sign_in_succeeded(user: User) -> None:
 # --- sign-up: one budget shared by everyone, per minute and per hour --------------------------
 
 
-def _spend(name: str, limit: int, window: datetime.timedelta) -> None:
+def _spend(name: str, limit: int, window: datetime.timedelta, message) -> None:
     current = now()
     with database.atomic():
         Budget.insert(name=name, window_start=current, used=0).on_conflict_ignore().execute()
@@ -85,15 +85,27 @@ def _spend(name: str, limit: int, window: datetime.timedelta) -> None:
             budget.window_start, budget.used = current, 0
         if budget.used >= limit:
             wait = (budget.window_start + window - current).total_seconds()
-            raise Throttled(_l("Many people are signing up right now."), wait)
+            raise Throttled(message, wait)
         budget.used += 1
         budget.save()
 
 
 def spend_sign_up() -> None:
     config = current_app.config
-    _spend("signup-minute", config["SIGNUPS_PER_MINUTE"], datetime.timedelta(minutes=1))
-    _spend("signup-hour", config["SIGNUPS_PER_HOUR"], datetime.timedelta(hours=1))
+    busy = _l("Many people are signing up right now.")
+    _spend("signup-minute", config["SIGNUPS_PER_MINUTE"], datetime.timedelta(minutes=1), busy)
+    _spend("signup-hour", config["SIGNUPS_PER_HOUR"], datetime.timedelta(hours=1), busy)
+
+
+def spend_mail_confirmation() -> None:
+    """Confirmation mails go to addresses nobody has confirmed yet: a budget for everyone
+    together keeps the site from being used to send mail to strangers in bulk."""
+    _spend(
+        "mail-confirm-hour",
+        current_app.config["MAIL_CONFIRMATIONS_PER_HOUR"],
+        datetime.timedelta(hours=1),
+        _l("Many confirmation e-mails were sent in the last hour."),
+    )
 
 
 # --- posting: per account -----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from movements.app.core.models.directory import (
     StandingOfferText,
     create_search_index,
 )
+from movements.app.core.models.mail import MAIL_TABLES, MailAddress, MailOutbox
 from movements.app.core.models.marketplace import (
     MARKETPLACE_TABLES,
     PUBLIC_ID_BYTES,
@@ -55,10 +56,12 @@ TABLES = [
     *TRUST_TABLES,
     *REPORT_TABLES,
     *AUDIT_TABLES,
+    *MAIL_TABLES,
 ]
 
 __all__ = [
     "AUDIT_TABLES",
+    "MAIL_TABLES",
     "PUBLIC_ID_BYTES",
     "REPORT_TABLES",
     "TABLES",
@@ -74,6 +77,8 @@ __all__ = [
     "Judgement",
     "Listing",
     "LoginSession",
+    "MailAddress",
+    "MailOutbox",
     "Match",
     "Message",
     "Notification",
