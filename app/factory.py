@@ -22,6 +22,7 @@ from movements.app.profiles import views as profiles
 from movements.app.reports import views as reports
 from movements.app.requests import views as help_requests
 from movements.app.staff import views as staff
+from movements.app.stories import views as stories
 from movements.app.trust import views as trust
 from movements.app.web import (
     csrf,
@@ -81,7 +82,7 @@ def create_app(config: dict | None = None, instance_path: Path | None = None) ->
         return {"current_user": g.get("user"), "unread_notifications": unread}
 
     areas = (main, accounts, help_requests, offers, matches, profiles, notifications, directory)
-    areas += (staff, trust, reports, eligibility, language, mail)
+    areas += (staff, trust, reports, eligibility, language, mail, stories)
     for area in areas:
         app.register_blueprint(area.make_blueprint())
     return app

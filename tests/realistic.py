@@ -138,6 +138,12 @@ CRAWL_LIMIT = 150
 HREF = re.compile(r'href="(/[^"]*)"')
 
 
+STORY = (
+    "Twelve students were released after three weeks, and their families now know which "
+    "documents to keep and whom to ask. The lawyers' association took the remaining cases. "
+)
+
+
 def signup(client: FlaskClient, username: str, role: str, country: str = "IR"):
     """Create an account through the sign-up form; the response shows the recovery codes."""
     response = post(
@@ -249,6 +255,7 @@ def build(app: Flask) -> Site:
         ok(post(client, f"/matches/{site.completed_match_id}/done"))
     rating = {"stars": "5", "comment": MESSAGES[-1]}
     ok(post(activist, f"/matches/{site.completed_match_id}/rate", rating))
+    publish_story(activist, provider, site.completed_match_id)
 
     ok(post(provider, "/providers/me/list"))
     standing_offer = {
@@ -273,6 +280,14 @@ def build(app: Flask) -> Site:
     ok(post(provider, f"/report?target=request:{site.request_ids[2]}", report))
     sign_in_as_new_staff(app, visitors["staff"], "moderator_sam")
     return site
+
+
+def publish_story(activist: FlaskClient, provider: FlaskClient, match_id: str) -> None:
+    """A success story at its longest, proposed by the provider and approved by the activist."""
+    story = f"/matches/{match_id}/story"
+    ok(post(provider, story, {"text": (STORY * 3)[:600]}))
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', activist.get(story).text)
+    ok(post(activist, story + "/approve", {"version": version.group(1), "anonymous": "y"}))
 
 
 def mail_links(app: Flask) -> list[str]:

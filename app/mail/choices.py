@@ -30,6 +30,8 @@ KINDS_OF = {
         "match_cancelled",
         "invitation_received",
         "invitation_declined",
+        "story_proposed",
+        "story_published",
     ),
     "messages": ("message",),
     "moderation": (

@@ -37,6 +37,10 @@ MESSAGES = {
     "moderation_removed": _l("Moderators removed your account: “%(subject)s”"),
     "invitation_received": _l("You are invited to offer help on “%(subject)s”."),
     "invitation_declined": _l("Your invitation on “%(subject)s” was declined."),
+    "story_proposed": _l(
+        "A success story about “%(subject)s” waits for your approval. It stays private until then."
+    ),
+    "story_published": _l("Your success story about “%(subject)s” is published."),
     # app/cli/purge.py: the subject is the date of deletion (YYYY-MM-DD)
     "account_expiring": _l(
         "Your account was unused for a long time and would have been deleted on %(subject)s. "

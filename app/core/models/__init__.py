@@ -41,6 +41,7 @@ from movements.app.core.models.reports import (
     Block,
     Report,
 )
+from movements.app.core.models.stories import STORY_TABLES, Story
 from movements.app.core.models.trust import (
     TRUST_TABLES,
     Evidence,
@@ -57,6 +58,7 @@ TABLES = [
     *REPORT_TABLES,
     *AUDIT_TABLES,
     *MAIL_TABLES,
+    *STORY_TABLES,
 ]
 
 __all__ = [
@@ -64,6 +66,7 @@ __all__ = [
     "MAIL_TABLES",
     "PUBLIC_ID_BYTES",
     "REPORT_TABLES",
+    "STORY_TABLES",
     "TABLES",
     "TRUST_TABLES",
     "BaseModel",
@@ -94,6 +97,7 @@ __all__ = [
     "StandingOffer",
     "StandingOfferText",
     "StarLimit",
+    "Story",
     "User",
     "Vouch",
     "create_search_index",
