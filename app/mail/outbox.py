@@ -7,6 +7,8 @@ notifications"), so a busy day is one e-mail, not thirty.
 
 import datetime
 
+from peewee import JOIN
+
 from movements.app.core.models import MailAddress, MailOutbox, User, utcnow
 from movements.app.core.taxonomy import unpack
 from movements.app.mail import settings
@@ -25,18 +27,25 @@ def next_digest_at(now: datetime.datetime) -> datetime.datetime:
 
 
 def queue_notice(user: User, kind: str) -> None:
-    """After an in-app notification: a notice for a confirmed address that wants this kind."""
+    """After an in-app notification: a notice for a confirmed address that wants this kind.
+
+    One query answers both questions (is there such an address, does a notice wait already),
+    and the common case, a notice already waiting, writes nothing.
+    """
     if not settings.enabled():
         return
+    waiting = (MailOutbox.user == MailAddress.user) & (MailOutbox.kind == MailOutbox.NOTICE)
     address = (
-        MailAddress.select(MailAddress.mode, MailAddress.kinds)
+        MailAddress.select(MailAddress.mode, MailAddress.kinds, MailOutbox.id.alias("waiting"))
+        .join(MailOutbox, JOIN.LEFT_OUTER, on=waiting)
         .where((MailAddress.user == user) & MailAddress.confirmed)
+        .dicts()
         .first()
     )
-    if address is None or category_of(kind) not in unpack(address.kinds):
+    if address is None or address["waiting"] or category_of(kind) not in unpack(address["kinds"]):
         return
     now = utcnow()
-    due = next_digest_at(now) if address.mode == MailAddress.DIGEST else now
+    due = next_digest_at(now) if address["mode"] == MailAddress.DIGEST else now
     MailOutbox.insert(user=user, kind=MailOutbox.NOTICE, due_at=due).on_conflict_ignore().execute()
 
 
