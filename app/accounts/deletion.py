@@ -86,6 +86,7 @@ def _traces_of(user: User) -> _Traces:
     matches = Match.select().where((Match.activist == user) | (Match.provider == user))
     for match in matches:
         traces.links.add(f"/matches/{match.public_id}")
+        traces.links.add(f"/matches/{match.public_id}/story")  # app/stories
         traces.counterparts.update(match.parties())
     offers = StandingOffer.select(StandingOffer.title).where(StandingOffer.provider == user)
     traces.subjects.update(offer.title for offer in offers)

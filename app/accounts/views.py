@@ -15,6 +15,8 @@ from movements.app.accounts.forms import (
 from movements.app.accounts.signup import sign_up
 from movements.app.core.taxonomy import pack, unpack
 from movements.app.keys import contacts
+from movements.app.mail import addresses as mail_addresses
+from movements.app.mail import settings as mail_settings
 from movements.app.web.csrf import shows_form_again
 from movements.app.web.forms import REFUSED, through_rule
 from movements.app.web.return_to import checked_next
@@ -191,5 +193,7 @@ def account_page(**forms) -> str:
         "accounts/account.html",
         contacts=contacts.contacts_of(user, g.user_key),
         codes_left=rules.remaining_recovery_codes(user),
+        email=mail_addresses.settings_of(user),
+        email_offered=mail_settings.enabled(),
         **page,
     )

@@ -1,6 +1,7 @@
 from flask import Blueprint, g, render_template
 
 from movements.app.requests.rules import requests_of
+from movements.app.stories.rules import latest
 from movements.app.trust.stars import STAR_TABLE
 
 
@@ -10,7 +11,7 @@ def make_blueprint() -> Blueprint:
     @bp.get("/")
     def index():
         mine = requests_of(g.user) if g.user is not None and g.user.is_activist else []
-        return render_template("index.html", my_requests=mine)
+        return render_template("index.html", my_requests=mine, stories=latest())
 
     @bp.get("/healthz")
     def healthz():

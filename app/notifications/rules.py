@@ -1,4 +1,8 @@
-"""In-app notices: the only way the site tells people what happened (no e-mail)."""
+"""In-app notices: how the site tells people what happened, and what opt-in e-mail is about.
+
+Mail never goes out from here: a notification only puts a generic notice in the outbox, with
+the caller's transaction when there is one, for the sender to deliver later (app/mail).
+"""
 
 from collections.abc import Iterable
 
@@ -7,6 +11,7 @@ from markupsafe import Markup, escape
 from peewee import Value, chunked
 
 from movements.app.core.models import Notification, User, today
+from movements.app.mail.outbox import queue_notice
 from movements.app.web.templating import isolate
 
 MESSAGES = {
@@ -39,6 +44,10 @@ MESSAGES = {
     "invitation_declined": _l("Your invitation on “%(subject)s” was declined."),
     # app/alerts: one of your saved alerts matched a new request; the subject is its title
     "alert_match": _l("A new request matches your alert: “%(subject)s”."),
+    "story_proposed": _l(
+        "A success story about “%(subject)s” waits for your approval. It stays private until then."
+    ),
+    "story_published": _l("Your success story about “%(subject)s” is published."),
     # app/cli/purge.py: the subject is the date of deletion (YYYY-MM-DD)
     "account_expiring": _l(
         "Your account was unused for a long time and would have been deleted on %(subject)s. "
@@ -59,6 +68,7 @@ def notify_many(user_ids: Iterable[int], kind: str, link: str, subject: str = ""
     (a new request can match thousands of saved alerts); `notify` is this for one user."""
     if kind not in MESSAGES:
         raise ValueError(f"unknown notification kind {kind!r}")
+    user_ids = list(user_ids)
     columns = [
         Notification.user,
         Notification.kind,
@@ -72,6 +82,8 @@ def notify_many(user_ids: Iterable[int], kind: str, link: str, subject: str = ""
             User.id, Value(kind), Value(link), Value(subject[:200]), Value(today()), Value(False)
         ).where(User.id.in_(batch))
         Notification.insert_from(rows, columns).execute()
+    for user_id in user_ids:
+        queue_notice(user_id, kind)
 
 
 def text_of(notification: Notification) -> Markup:

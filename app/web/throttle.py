@@ -113,16 +113,28 @@ def _count_one(model, key, limit: int, window: datetime.timedelta) -> float | No
 LONGEST_BUDGET_WINDOW = datetime.timedelta(hours=1)
 
 
-def _spend(name: str, limit: int, window: datetime.timedelta) -> None:
+def _spend(name: str, limit: int, window: datetime.timedelta, message) -> None:
     wait = _count_one(Budget, name, limit, window)
     if wait is not None:
-        raise Throttled(_l("Many people are signing up right now."), wait)
+        raise Throttled(message, wait)
 
 
 def spend_sign_up() -> None:
     config = current_app.config
-    _spend("signup-minute", config["SIGNUPS_PER_MINUTE"], datetime.timedelta(minutes=1))
-    _spend("signup-hour", config["SIGNUPS_PER_HOUR"], datetime.timedelta(hours=1))
+    busy = _l("Many people are signing up right now.")
+    _spend("signup-minute", config["SIGNUPS_PER_MINUTE"], datetime.timedelta(minutes=1), busy)
+    _spend("signup-hour", config["SIGNUPS_PER_HOUR"], datetime.timedelta(hours=1), busy)
+
+
+def spend_mail_confirmation() -> None:
+    """Confirmation mails go to addresses nobody has confirmed yet: a budget for everyone
+    together keeps the site from being used to send mail to strangers in bulk."""
+    _spend(
+        "mail-confirm-hour",
+        current_app.config["MAIL_CONFIRMATIONS_PER_HOUR"],
+        datetime.timedelta(hours=1),
+        _l("Many confirmation e-mails were sent in the last hour."),
+    )
 
 
 # --- posting: per account -----------------------------------------------------------------------

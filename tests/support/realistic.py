@@ -18,7 +18,10 @@ from flask.testing import FlaskClient
 from werkzeug.exceptions import HTTPException
 
 from movements.app.core import db
+from movements.app.core.models import MailAddress
 from movements.app.factory import create_app
+from movements.app.mail.addresses import opened
+from movements.app.mail.links import CONFIRM_PATH, UNSUBSCRIBE_PATH
 from movements.app.staff.accounts import add_staff
 from movements.app.web.i18n import COOKIE
 from tests.support.accounts import PASSWORD, post
@@ -112,6 +115,7 @@ class Site:
     completed_match_id: str = ""
     open_match_id: str = ""
     memo: dict = field(default_factory=dict)
+    mail_links: list[str] = field(default_factory=list)
 
 
 VISITOR_KINDS = ["anonymous", "activist", "provider", "stranger", "staff"]
@@ -120,7 +124,15 @@ VISITOR_KINDS = ["anonymous", "activist", "provider", "stranger", "staff"]
 CHECKED_LANGUAGES = ["en", "ar", "zh_Hans"]
 
 # One activist posts a full page of requests: more than the daily limit a real account has.
-TEST_CONFIG = {"TESTING": True, "REQUESTS_PER_DAY": 100, "SIGNUPS_PER_MINUTE": 100}
+# E-mail is on, so its pages are measured too; nothing is sent (no sender runs here).
+TEST_CONFIG = {
+    "TESTING": True,
+    "REQUESTS_PER_DAY": 100,
+    "SIGNUPS_PER_MINUTE": 100,
+    "SMTP_URL": "smtp://mail.example.org:587",
+    "MAIL_FROM": "notices@example.org",
+    "MIRROR_HOST": "movements.example.org",
+}
 
 SIGNED_IN_SEEDS = ["/account", "/matches", "/notifications"]
 PUBLIC_SEEDS = ["/", "/signup", "/login", "/recover", "/requests", "/trust", "/no-such-page"]
@@ -131,6 +143,12 @@ CARRIED_QUERY = "country=IR&languages=fa&languages=en"
 CRAWL_LIMIT = 150
 
 HREF = re.compile(r'href="(/[^"]*)"')
+
+
+STORY = (
+    "Twelve students were released after three weeks, and their families now know which "
+    "documents to keep and whom to ask. The lawyers' association took the remaining cases. "
+)
 
 
 def signup(client: FlaskClient, username: str, role: str, country: str = "IR"):
@@ -246,6 +264,7 @@ def build(app: Flask) -> Site:
         ok(post(client, f"/matches/{site.completed_match_id}/done"))
     rating = {"stars": "5", "comment": MESSAGES[-1]}
     ok(post(activist, f"/matches/{site.completed_match_id}/rate", rating))
+    publish_story(activist, provider, site.completed_match_id)
 
     ok(post(provider, "/providers/me/list"))
     standing_offer = {
@@ -261,6 +280,10 @@ def build(app: Flask) -> Site:
     offer_help(provider, site.request_ids[5], "I can help with this one too.")
     site.open_match_id = accept_first_offer(activist, site.request_ids[5])
     ok(post(provider, f"/matches/{site.open_match_id}/messages", {"text": MESSAGES[1]}))
+
+    address = {"address": "leila.tehran@example.org", "mode": "digest", "kinds": ["messages"]}
+    ok(post(activist, "/account/email", address))
+    site.mail_links = mail_links(app)
 
     report = {"reason": "impersonation", "details": "The author asks for people's addresses."}
     ok(post(provider, f"/report?target=request:{site.request_ids[2]}", report))
@@ -281,6 +304,22 @@ def feed_addresses(client: FlaskClient):
 
 def feed_paths(response) -> list[str]:
     return [urlsplit(url).path for url in FEED_ADDRESS.findall(response.get_data(as_text=True))]
+
+
+def publish_story(activist: FlaskClient, provider: FlaskClient, match_id: str) -> None:
+    """A success story at its longest, proposed by the provider and approved by the activist."""
+    story = f"/matches/{match_id}/story"
+    ok(post(provider, story, {"text": (STORY * 3)[:600]}))
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', activist.get(story).text)
+    ok(post(activist, story + "/approve", {"version": version.group(1), "anonymous": "y"}))
+
+
+def mail_links(app: Flask) -> list[str]:
+    """The links of the confirmation mail, which no page links to: read as the sender would."""
+    row = MailAddress.get()
+    with app.app_context():
+        tokens = [opened(row, "sealed_confirm"), opened(row, "sealed_unsubscribe")]
+    return [CONFIRM_PATH + tokens[0], UNSUBSCRIBE_PATH + tokens[1]]
 
 
 def sign_in_as_new_staff(app: Flask, client: FlaskClient, name: str) -> None:
@@ -347,7 +386,7 @@ def crawl(site: Site, visitor: str) -> list[Page]:
     """Every page this visitor reaches by following links, a few of each kind of page."""
     client = site.visitors[visitor]
     extra = {
-        "anonymous": [],
+        "anonymous": site.mail_links,
         "activist": ["/requests/new", f"/requests/new?{CARRIED_QUERY}"],
         "provider": [f"/requests/{site.request_ids[3]}/offer", *site.feed_paths],
         "stranger": [f"/requests/{site.request_ids[0]}/offer"],

@@ -19,6 +19,7 @@ from movements.app.core.models.directory import (
     StandingOfferText,
     create_search_index,
 )
+from movements.app.core.models.mail import MAIL_TABLES, MailAddress, MailOutbox
 from movements.app.core.models.marketplace import (
     MARKETPLACE_TABLES,
     PUBLIC_ID_BYTES,
@@ -48,6 +49,7 @@ from movements.app.core.models.reports import (
     Block,
     Report,
 )
+from movements.app.core.models.stories import STORY_TABLES, Story
 from movements.app.core.models.submissions import SUBMISSION_TABLES, FormSubmission
 from movements.app.core.models.trust import (
     TRUST_TABLES,
@@ -66,13 +68,17 @@ TABLES = [
     *AUDIT_TABLES,
     *SUBMISSION_TABLES,
     *ALERT_TABLES,
+    *MAIL_TABLES,
+    *STORY_TABLES,
 ]
 
 __all__ = [
     "ALERT_TABLES",
     "AUDIT_TABLES",
+    "MAIL_TABLES",
     "PUBLIC_ID_BYTES",
     "REPORT_TABLES",
+    "STORY_TABLES",
     "SUBMISSION_TABLES",
     "TABLES",
     "TRUST_TABLES",
@@ -92,6 +98,8 @@ __all__ = [
     "Judgement",
     "Listing",
     "LoginSession",
+    "MailAddress",
+    "MailOutbox",
     "Match",
     "Message",
     "MessageRate",
@@ -108,6 +116,7 @@ __all__ = [
     "StandingOffer",
     "StandingOfferText",
     "StarLimit",
+    "Story",
     "User",
     "Vouch",
     "create_search_index",
