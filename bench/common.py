@@ -120,18 +120,30 @@ def _session(connection: http.client.HTTPConnection) -> tuple[str, str]:
     return cookie, CSRF_INPUT.search(page).group(1)
 
 
+SIGN_IN_ATTEMPTS = 20
+
+
 def _signed_in(connection: http.client.HTTPConnection, account: tuple[str, str]) -> str:
-    """The cookie of a session signed in as `account`, through the sign-in form."""
+    """The cookie of a session signed in as `account`, through the sign-in form.
+
+    Clients signing in at once may find every password check taken (503 with Retry-After):
+    they come back as a browser would, a bounded number of times.
+    """
     cookie, token = _session(connection)
     username, password = (urllib.parse.quote_plus(part) for part in account)
-    connection.request(
-        "POST",
-        "/login",
-        body=f"csrf_token={token}&username={username}&password={password}",
-        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
-    )
-    response = connection.getresponse()
-    response.read()
+    for _attempt in range(SIGN_IN_ATTEMPTS):
+        connection.request(
+            "POST",
+            "/login",
+            body=f"csrf_token={token}&username={username}&password={password}",
+            headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+        )
+        response = connection.getresponse()
+        response.read()
+        if response.status != 503:
+            break
+        connection.close()  # the next attempt opens a fresh connection
+        time.sleep(float(response.getheader("Retry-After", "1")))
     if response.status != 302:
         raise RuntimeError(f"signing in as {account[0]} answered {response.status}")
     return response.getheader("Set-Cookie", cookie).split(";")[0]
@@ -160,10 +172,18 @@ def client(job: dict) -> tuple[list[float], dict, list[float]]:
         if job.get("sign_in"):
             name = f"nobody{os.getpid()}x{count}"
             body = f"csrf_token={token}&username={name}&password=wrong+password+{count}"
-            connection.request("POST", "/login", body=body, headers=headers)
+            method, path = "POST", "/login"
         else:
-            connection.request("GET", paths[count % len(paths)], headers=headers)
-        response = connection.getresponse()
+            method, path = "GET", paths[count % len(paths)]
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # the server closed a kept-alive connection (an idle timeout): open another, once
+            connection.close()
+            connection = _connect(job["port"])
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
         response.read()
         latencies.append((time.perf_counter() - started) * 1000)
         statuses[response.status] += 1
@@ -190,9 +210,14 @@ class Clients:
         self.pool.terminate()
         self.pool.join()
 
-    def start(self, port: int, paths: list[str], seconds: float, clients: int, **job):
-        """Begin a load in the background; `.get()` on the result gives the Load."""
-        start_at = time.time() + 0.5
+    def start(
+        self, port: int, paths: list[str], seconds: float, clients: int, lead: float = 0.5, **job
+    ):
+        """Begin a load in the background; `.get()` on the result gives the Load.
+
+        The clients prepare (connect, sign in) during the `lead` seconds, then all begin at once.
+        """
+        start_at = time.time() + lead
         jobs = [
             {"port": port, "paths": paths, "seconds": seconds, "start_at": start_at, **job}
             for _ in range(clients)

@@ -152,7 +152,8 @@ def fill(instance: Path, total: int) -> float:
     """Add requests until the database holds `total`; returns the seconds it took."""
     app = create_app(instance_path=instance)
     started = time.perf_counter()
-    with app.app_context(), database.connection_context():
+    # a request context: the taxonomy names countries in the visitor's language
+    with app.test_request_context(), database.connection_context():
         authors = _authors()
         have = HelpRequest.select().count()
         rng = random.Random(SEED + have)

@@ -25,7 +25,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "RESULTS.md"
-OTHER_BENCHMARKS = ["bench_crypto.py", "bench_onion.py", "bench_alerts.py"]
+OTHER_BENCHMARKS = ["bench_crypto.py", "bench_onion.py", "bench_alerts.py", "bench_servers.py"]
 OTHER_TIMEOUT_SECONDS = 15 * 60
 
 
