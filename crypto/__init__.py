@@ -9,7 +9,7 @@ from .errors import DecryptionError, KeyringError
 from .keyring import Keyring
 from .padding import BUCKET_SIZE, pad, padded_length, unpad
 from .sealing import open_sealed, seal
-from .session_keys import SessionKeyStore
+from .session_keys import open_session_key, seal_session_key
 from .userkeys import (
     KDF_PARAMETERS,
     KdfParameters,
@@ -32,19 +32,20 @@ __all__ = [
     "KdfParameters",
     "Keyring",
     "KeyringError",
-    "SessionKeyStore",
     "associated_data",
     "current_kdf_parameters",
     "generate_keypair",
     "kdf_parameters_of",
     "needs_rewrap",
     "open_sealed",
+    "open_session_key",
     "pad",
     "padded_length",
     "private_bytes",
     "private_from_bytes",
     "public_bytes",
     "seal",
+    "seal_session_key",
     "unpad",
     "unwrap_private_key",
     "use_kdf_parameters",

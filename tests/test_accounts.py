@@ -6,8 +6,7 @@ from movements.app.accounts import rules as accounts
 from movements.app.core.errors import RuleViolation
 from movements.app.core.models import LoginSession, RecoveryCode, User
 from movements.app.keys import passwords
-
-from .conftest import PASSWORD, csrf_token, make_user, post, sign_in
+from tests.support.accounts import PASSWORD, csrf_token, make_user, post, sign_in
 
 SIGNUP = {
     "username": "noor",

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from movements.app.cli import workers as workers_module
-from tests.serving import ROOT, running_server, wait_for
+from tests.support.serving import ROOT, running_server, wait_for
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 PASSWORD = "correct horse battery"
@@ -108,10 +108,16 @@ def test_two_workers_serve_one_port_and_the_start_up_text_counts_their_memory(tm
     assert server.process.returncode == 0
 
 
-def test_one_process_is_the_default_until_sessions_are_shared(tmp_path):
+def test_one_process_per_core_is_the_default(tmp_path):
+    """Sessions, keys and limits live in the database, so every core may serve."""
+    cores = os.cpu_count() or 1
     with running_server(tmp_path / "inst", "--no-onion") as server:
-        assert worker_pids(server.process.pid) == set()
-    assert "workers: 1;" in server.output
+        said = wait_for_line(server, "stop: Ctrl-C")
+        if cores == 1:
+            assert worker_pids(server.process.pid) == set()
+        else:
+            assert len(wait_for_workers(server.process.pid, cores)) == cores
+    assert f"workers: {cores};" in said
 
 
 def test_a_worker_that_dies_is_replaced_and_the_site_keeps_answering(tmp_path):

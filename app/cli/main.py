@@ -12,10 +12,9 @@ from movements.app.core.outages import describe, outage_cause, probe_writes
 LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
 EXIT_TEMPORARY_FAILURE = 75  # sysexits.h EX_TEMPFAIL: an outage; the same command works later
 INSTANCE_HELP = "instance folder (default ./instance or $MOVEMENTS_INSTANCE)"
-# One process until signed-in users' keys live in the database (issue 16, sessions): today a
-# worker holds the keys of the users who signed in through it, and a request of theirs that
-# another worker takes signs them out. Then this becomes os.cpu_count() or 1.
-DEFAULT_WORKERS = 1
+# Signed-in users' keys, limits and kept state live in the database, so any worker (or
+# machine) serves any visitor: one process per core by default.
+DEFAULT_WORKERS = os.cpu_count() or 1
 
 # Each module here defines add_commands(commands: Commands) for its own area.
 COMMAND_MODULES: list[str] = [
@@ -24,6 +23,7 @@ COMMAND_MODULES: list[str] = [
     "movements.app.cli.staff",
     "movements.app.cli.audit",
     "movements.app.cli.maintenance",
+    "movements.app.cli.mail",
 ]
 
 
@@ -61,6 +61,7 @@ def cmd_serve(args) -> int:
     from movements.app.cli import onion_service, startup
     from movements.app.cli.server import bind, serve
     from movements.app.cli.workers import serve_with_workers
+    from movements.app.mail.sender import start_sender
     from movements.app.web.logs import configure_logging
     from movements.onion import OnionError, TorNotInstalled
 
@@ -125,7 +126,11 @@ def cmd_serve(args) -> int:
         else f"http://{args.host}:{args.port}/"
     )
 
+    mail_senders = []
+
     def on_ready() -> None:
+        # one sender for the whole server, started once the workers (if any) are forked
+        mail_senders.append(start_sender(app))  # None when no SMTP server is configured
         status = tor.status() if tor is not None else None
         text = startup.ready_text(
             local=local,
@@ -153,6 +158,8 @@ def cmd_serve(args) -> int:
             args.workers, instance, public_socket, staff_socket, environment, on_ready
         )
     finally:
+        for sender in filter(None, mail_senders):
+            sender.stop()
         announcer.stop()
         if tor is not None:
             tor.stop()

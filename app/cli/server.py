@@ -21,6 +21,7 @@ from collections.abc import Callable
 from flask import Flask
 from waitress import create_server, wasyncore
 
+from movements.app.cli.lanes import Lanes, password_paths
 from movements.app.web.faces import StaffListener
 
 THREADS = 8
@@ -78,8 +79,17 @@ def serve(
         staff_socket = staff if isinstance(staff, socket.socket) else bind(staff)
         wsgi_apps.append((StaffListener(app.wsgi_app), staff_socket))
     connections: dict = {}  # one event loop for every listener and its connections
+    paths = password_paths(app)
+    # waitress takes a dispatcher of our own through `_dispatcher`: password forms get their
+    # own few threads (app/cli/lanes.py)
     servers = [
-        create_server(wsgi_app, map=connections, sockets=[sock], **OPTIONS)
+        create_server(
+            wsgi_app,
+            map=connections,
+            sockets=[sock],
+            _dispatcher=Lanes(THREADS, paths),
+            **OPTIONS,
+        )
         for wsgi_app, sock in wsgi_apps
     ]
     stopping = threading.Event()

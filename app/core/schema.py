@@ -11,7 +11,14 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 from movements.app.core import names
 from movements.app.core.db import database, is_sqlite
-from movements.app.core.models import TABLES, RequestText, User, create_search_index
+from movements.app.core.models import (
+    ALERT_TABLES,
+    TABLES,
+    LoginSession,
+    RequestText,
+    User,
+    create_search_index,
+)
 
 
 class SchemaVersion(Model):
@@ -47,13 +54,38 @@ def recompute_username_skeletons(_migrator: SchemaMigrator) -> None:
         User.update(username_skeleton=new).where(User.id == user_id).execute()
 
 
+def _add_column(migrator: SchemaMigrator, model, name: str) -> None:
+    """Add a model's new column; a database stamped with an older version may have it already."""
+    table = model._meta.table_name
+    if name not in {column.name for column in migrator.database.get_columns(table)}:
+        migrate(migrator.add_column(table, name, model._meta.fields[name]))
+
+
 def add_user_language(migrator: SchemaMigrator) -> None:
     """Version 3: the language a signed-in user chose, so it follows them to a new browser."""
-    migrate(migrator.add_column(User._meta.table_name, "language", User.language))
+    _add_column(migrator, User, "language")
+
+
+def add_session_sealed_key(migrator: SchemaMigrator) -> None:
+    """Version 4: each session's copy of the user's key, sealed under its cookie's token.
+
+    Sessions from before hold none: their users sign in again once, as after a restart used to.
+    """
+    _add_column(migrator, LoginSession, "sealed_key")
+
+
+def add_alerts_and_feeds(_migrator: SchemaMigrator) -> None:
+    """Version 5: saved alerts, what they matched, and private feed tokens (new tables only)."""
+    database.create_tables(ALERT_TABLES, safe=True)
 
 
 # Append only: MIGRATIONS[n] takes a database from version n+1 to n+2.
-MIGRATIONS: list[Migration] = [recompute_username_skeletons, add_user_language]
+MIGRATIONS: list[Migration] = [
+    recompute_username_skeletons,
+    add_user_language,
+    add_session_sealed_key,
+    add_alerts_and_feeds,
+]
 
 
 def current_version() -> int:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from movements.app.alerts import matching as alert_matching
 from movements.app.core import fulltext
 from movements.app.core.db import database, is_sqlite
 from movements.app.core.eligibility import ensure_eligible_focus
@@ -74,6 +75,7 @@ def create_request(author: User, fields: RequestFields) -> HelpRequest:
         _apply(request, fields)
         request.save()
         _index(request)
+        alert_matching.announce(request)
     return request
 
 
@@ -91,12 +93,20 @@ def edit_request(user: User, request: HelpRequest, fields: RequestFields) -> Non
         _apply(request, fields)
         request.save()
         _index(request)
+        # a wider visibility or new words may now match alerts that did not match before
+        alert_matching.announce(request)
 
 
 def withdraw_request(user: User, request: HelpRequest) -> None:
     """Close a request for good; providers with pending offers are told."""
     _own_open_request(user, request)
     with database.atomic():
+        # only if still open: an acceptance committed since the page was read wins
+        withdrawn = HelpRequest.update(status=HelpRequest.WITHDRAWN).where(
+            (HelpRequest.id == request.id) & (HelpRequest.status == HelpRequest.OPEN)
+        )
+        if withdrawn.execute() != 1:
+            raise RuleViolation(_l("Only an open request can be changed."))
         request.status = HelpRequest.WITHDRAWN
         request.save()
         fulltext.unindex(RequestText, [request.id])

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from werkzeug.local import LocalProxy
 
 from movements.app.core import taxonomy
+from movements.app.web import submissions
 
 
 @cache
@@ -41,6 +42,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["isolate"] = isolate
     app.jinja_env.globals.update(
         asset_url=asset_url,
+        submission_key=submissions.new_key,
         unpack=taxonomy.unpack,
         statuses=taxonomy.REQUEST_STATUSES,
         offer_statuses=taxonomy.OFFER_STATUSES,

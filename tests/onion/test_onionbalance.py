@@ -39,8 +39,7 @@ from tests.onion.tornet import (
     fetch_with_retry,
     free_ports,
 )
-
-from ..serving import ROOT, running_server
+from tests.support.serving import ROOT, running_server
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 PASSWORD = "correct horse battery"
@@ -281,11 +280,6 @@ def test_a_person_signs_up_signs_out_and_signs_in_by_the_master_address(balanced
 
 @pytest.mark.slow
 @pytest.mark.tor
-@pytest.mark.xfail(
-    strict=True,
-    reason="a signed-in user's key lives in the process they signed in through until session "
-    "keys move to the database (issue 16, sessions): remove this mark when that lands",
-)
 def test_a_session_holds_whichever_backend_a_request_lands_on(balanced: Balanced):
     cookies = sign_up(balanced, "layla", "layla")
     before = {name: relay.connections for name, relay in balanced.relays.items()}

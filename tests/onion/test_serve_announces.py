@@ -11,8 +11,7 @@ import time
 import pytest
 
 from tests.onion.tornet import PrivateTorNetwork
-
-from ..serving import ROOT, free_port
+from tests.support.serving import ROOT, free_port
 
 ADDRESS = r"http://[a-z2-7]{56}\.onion/"
 

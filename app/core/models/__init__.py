@@ -1,5 +1,12 @@
 """Every table and its helpers, from one import: `from movements.app.core.models import User`."""
 
+from movements.app.core.models.alerts import (
+    ALERT_TABLES,
+    Alert,
+    AlertMatch,
+    AlertWord,
+    FeedToken,
+)
 from movements.app.core.models.audit import (
     AUDIT_TABLES,
     StaffLogEntry,
@@ -12,6 +19,7 @@ from movements.app.core.models.directory import (
     StandingOfferText,
     create_search_index,
 )
+from movements.app.core.models.mail import MAIL_TABLES, MailAddress, MailOutbox
 from movements.app.core.models.marketplace import (
     MARKETPLACE_TABLES,
     PUBLIC_ID_BYTES,
@@ -23,6 +31,7 @@ from movements.app.core.models.marketplace import (
     LoginSession,
     Match,
     Message,
+    MessageRate,
     Notification,
     Offer,
     Rating,
@@ -40,6 +49,8 @@ from movements.app.core.models.reports import (
     Block,
     Report,
 )
+from movements.app.core.models.stories import STORY_TABLES, Story
+from movements.app.core.models.submissions import SUBMISSION_TABLES, FormSubmission
 from movements.app.core.models.trust import (
     TRUST_TABLES,
     Evidence,
@@ -55,27 +66,43 @@ TABLES = [
     *TRUST_TABLES,
     *REPORT_TABLES,
     *AUDIT_TABLES,
+    *SUBMISSION_TABLES,
+    *ALERT_TABLES,
+    *MAIL_TABLES,
+    *STORY_TABLES,
 ]
 
 __all__ = [
+    "ALERT_TABLES",
     "AUDIT_TABLES",
+    "MAIL_TABLES",
     "PUBLIC_ID_BYTES",
     "REPORT_TABLES",
+    "STORY_TABLES",
+    "SUBMISSION_TABLES",
     "TABLES",
     "TRUST_TABLES",
+    "Alert",
+    "AlertMatch",
+    "AlertWord",
     "BaseModel",
     "Block",
     "Budget",
     "ContactField",
     "ContactReveal",
     "Evidence",
+    "FeedToken",
+    "FormSubmission",
     "HelpRequest",
     "Invitation",
     "Judgement",
     "Listing",
     "LoginSession",
+    "MailAddress",
+    "MailOutbox",
     "Match",
     "Message",
+    "MessageRate",
     "Notification",
     "Offer",
     "PublicProfile",
@@ -89,6 +116,7 @@ __all__ = [
     "StandingOffer",
     "StandingOfferText",
     "StarLimit",
+    "Story",
     "User",
     "Vouch",
     "create_search_index",
