@@ -50,7 +50,7 @@ def candidates(port: int, instance: Path) -> dict[str, list[str]]:
     serve = [python, "-m", "movements.app.cli", "serve", "--no-onion", "--instance", str(instance)]
     serve += ["--port", str(port)]
     commands = {
-        "waitress, 1 process (baseline)": serve,
+        "waitress, 1 process (baseline)": [*serve, "--workers", "1"],
         f"waitress, {CORES} processes (`--workers {CORES}`)": [*serve, "--workers", str(CORES)],
     }
     if importlib.util.find_spec("gunicorn"):
@@ -123,8 +123,8 @@ def measure(size: int, runs: int, seconds: float) -> dict:
                 command = candidates(port, instance)[name]
                 server = Running(command, port, instance, Path(folder) / "log.txt")
                 try:
-                    logged_before = server.lines_logged()
                     pool.run(port, ["/requests"], 1.0, CLIENTS)  # warm up
+                    logged_before = server.lines_logged()  # start-up text is out by now
                     anonymous, signed_in = [], []
                     for _ in range(runs):
                         anonymous.append(pool.run(port, ["/requests"], seconds, CLIENTS))
