@@ -1,8 +1,10 @@
 """In-app notices: the only way the site tells people what happened (no e-mail)."""
 
 from flask_babel import lazy_gettext as _l
+from peewee import fn
 
 from movements.app.core.models import Notification, User
+from movements.app.core.prepared import Prepared, slot
 
 MESSAGES = {
     "offer_received": _l("New offer of help on your request “%(subject)s”."),
@@ -61,8 +63,18 @@ def recent_for(user: User) -> list[Notification]:
     )
 
 
+def _unread_query(_shape):
+    unread = (Notification.user == slot("user")) & ~Notification.read
+    return Notification.select(fn.COUNT(Notification.id)).where(unread)
+
+
+# asked on every page a signed-in user sees (the count beside "Notifications")
+_UNREAD = Prepared(_unread_query)
+
+
 def unread_count(user: User) -> int:
-    return Notification.select().where((Notification.user == user) & ~Notification.read).count()
+    ((count,),) = _UNREAD.rows(None, user=user.id)
+    return count
 
 
 def mark_all_read(user: User) -> None:

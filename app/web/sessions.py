@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from flask import current_app, g, redirect, session
 
 from movements.app.core.models import LoginSession, User, utcnow
+from movements.app.core.prepared import Prepared, slot
 from movements.app.keys import userkeys
 from movements.app.web.return_to import login_url
 
@@ -63,6 +64,14 @@ def _idle_timeout() -> datetime.timedelta:
     return datetime.timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
 
 
+# asked on every request of a signed-in browser
+_SESSION = Prepared(
+    lambda _shape: LoginSession.select(LoginSession, User)
+    .join(User)
+    .where(LoginSession.token_hash == slot("token_hash"))
+)
+
+
 def load_current_user() -> None:
     """Find the user behind this request's cookie; expired sessions are removed on sight.
 
@@ -73,12 +82,8 @@ def load_current_user() -> None:
     token = session.get("token")
     if not token:
         return
-    row = (
-        LoginSession.select(LoginSession, User)
-        .join(User)
-        .where(LoginSession.token_hash == _token_hash(token))
-        .first()
-    )
+    found = _SESSION.objects(None, token_hash=_token_hash(token))
+    row = found[0] if found else None
     now = utcnow()
     key = userkeys.recall(token)
     expired = row is None or row.expires_at <= now or row.idle_expires_at <= now
