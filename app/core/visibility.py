@@ -2,7 +2,9 @@
 
 `visible_to` is the rule as a query clause; every listing filters with it, and `can_see` and
 `get_visible` ask the database the same clause about one request, so a listing can never show
-what a request's own page refuses.
+what a request's own page refuses. `visibility_clause` is the same rule for a kind of viewer,
+with their id and trust stars given as values or as slots of a prepared query
+(app/core/prepared.py).
 """
 
 from peewee import Expression
@@ -10,21 +12,33 @@ from peewee import Expression
 from movements.app.core.errors import NotFound
 from movements.app.core.models import HelpRequest, User, today
 
+ANONYMOUS, MEMBER, PROVIDER = "anonymous", "member", "provider"
+
+
+def viewer_kind(viewer: User | None) -> str:
+    if viewer is None:
+        return ANONYMOUS
+    return PROVIDER if viewer.is_provider else MEMBER
+
+
+def visibility_clause(kind: str, viewer_id=None, trust_stars=None) -> Expression:
+    """Requests a viewer of this kind may see: their own, and others' that are not removed and
+    whose visibility admits them (everyone; anyone signed in; providers with enough stars)."""
+    admitted = HelpRequest.visibility == "everyone"
+    if kind != ANONYMOUS:
+        admitted |= HelpRequest.visibility == "signed_in"
+    if kind == PROVIDER:
+        admitted |= (HelpRequest.visibility == "stars") & (HelpRequest.min_stars <= trust_stars)
+    shown = (HelpRequest.status != HelpRequest.REMOVED) & admitted
+    if kind == ANONYMOUS:
+        return shown
+    return (HelpRequest.author == viewer_id) | shown
+
 
 def visible_to(viewer: User | None) -> Expression:
-    """Requests the viewer may see: their own, and others' that are not removed and whose
-    visibility admits them (everyone; anyone signed in; providers with enough trust stars)."""
-    admitted = HelpRequest.visibility == "everyone"
-    if viewer is not None:
-        admitted |= HelpRequest.visibility == "signed_in"
-        if viewer.is_provider:
-            admitted |= (HelpRequest.visibility == "stars") & (
-                HelpRequest.min_stars <= viewer.trust_stars
-            )
-    shown = (HelpRequest.status != HelpRequest.REMOVED) & admitted
     if viewer is None:
-        return shown
-    return (HelpRequest.author == viewer.id) | shown
+        return visibility_clause(ANONYMOUS)
+    return visibility_clause(viewer_kind(viewer), viewer.id, viewer.trust_stars)
 
 
 def can_see(viewer: User | None, help_request: HelpRequest) -> bool:

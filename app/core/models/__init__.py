@@ -12,6 +12,11 @@ from movements.app.core.models.directory import (
     StandingOfferText,
     create_search_index,
 )
+from movements.app.core.models.facets import (
+    FACET_TABLES,
+    HelpRequestLanguage,
+    HelpRequestSkill,
+)
 from movements.app.core.models.marketplace import (
     MARKETPLACE_TABLES,
     PUBLIC_ID_BYTES,
@@ -51,6 +56,7 @@ from movements.app.core.models.trust import (
 
 TABLES = [
     *MARKETPLACE_TABLES,
+    *FACET_TABLES,
     *DIRECTORY_TABLES,
     *TRUST_TABLES,
     *REPORT_TABLES,
@@ -70,6 +76,8 @@ __all__ = [
     "ContactReveal",
     "Evidence",
     "HelpRequest",
+    "HelpRequestLanguage",
+    "HelpRequestSkill",
     "Invitation",
     "Judgement",
     "Listing",
