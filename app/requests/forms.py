@@ -10,7 +10,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from movements.app.core.eligibility import eligible_countries
-from movements.app.core.taxonomy import REQUEST_STATUSES, SKILLS, URGENCIES, VISIBILITIES, languages
+from movements.app.core.taxonomy import (
+    REQUEST_STATUSES,
+    SKILLS,
+    URGENCIES,
+    VISIBILITIES,
+    in_visitors_language,
+    languages,
+)
 from movements.app.requests.rules import RequestFields
 from movements.app.web.forms import CheckboxListField, Form, MaxItems, options
 
@@ -109,8 +116,9 @@ class BrowseForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        anything = {"": _l("Any")}
-        self.skill.choices = options({**anything, **SKILLS})
+        # plain text in the visitor's language: this form is built for every list of requests
+        anything = {"": str(_l("Any"))}
+        self.skill.choices = options({**anything, **in_visitors_language(SKILLS)})
         self.country.choices = options({**anything, **eligible_countries()})
         self.language.choices = options({**anything, **languages()})
-        self.urgency.choices = options({**anything, **URGENCIES})
+        self.urgency.choices = options({**anything, **in_visitors_language(URGENCIES)})
