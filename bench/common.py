@@ -92,6 +92,7 @@ class Load:
     latencies: list[float] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    refused: list[float] = field(default_factory=list)  # answers 503 (Busy) alone
 
     @property
     def per_second(self) -> float:
@@ -159,8 +160,11 @@ def _session_cookie(connection, port: int, account: tuple[str, str]) -> str:
     return _cookies[key]
 
 
-def client(job: dict) -> tuple[list[float], dict]:
-    """One client: GETs (anonymous or signed in) or wrong-password sign-ins, until the deadline."""
+def client(job: dict) -> tuple[list[float], dict, list[float]]:
+    """One client: GETs (anonymous or signed in) or wrong-password sign-ins, until the deadline.
+
+    Returns every latency, the count of each status, and the latencies of 503 answers alone.
+    """
     connection = _connect(job["port"])
     headers, body = {}, None
     if job.get("sign_in") or job.get("sign_in_as"):
@@ -168,7 +172,7 @@ def client(job: dict) -> tuple[list[float], dict]:
         headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
     elif job.get("account"):
         headers = {"Cookie": _session_cookie(connection, job["port"], job["account"])}
-    latencies, statuses = [], Counter()
+    latencies, statuses, refused = [], Counter(), []
     time.sleep(max(0.0, job["start_at"] - time.time()))
     deadline = job["start_at"] + job["seconds"]
     paths = job["paths"]
@@ -191,11 +195,13 @@ def client(job: dict) -> tuple[list[float], dict]:
         response.read()
         latencies.append((time.perf_counter() - started) * 1000)
         statuses[response.status] += 1
+        if response.status == 503:
+            refused.append(latencies[-1])
         if response.will_close:
             connection.close()
             connection = _connect(job["port"])
     connection.close()
-    return latencies, dict(statuses)
+    return latencies, dict(statuses), refused
 
 
 class Clients:
@@ -234,9 +240,10 @@ class _Pending:
 
     def get(self) -> Load:
         load = Load(seconds=self.seconds)
-        for latencies, statuses in self.result.get(timeout=self.seconds + 300):
+        for latencies, statuses, refused in self.result.get(timeout=self.seconds + 300):
             load.latencies += latencies
             load.statuses.update(statuses)
+            load.refused += refused
         return load
 
 

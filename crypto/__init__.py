@@ -18,7 +18,7 @@ from .password_keys import (
     wrap_with_key,
 )
 from .sealing import open_sealed, seal
-from .session_keys import SessionKeyStore
+from .session_keys import open_session_key, seal_session_key
 from .userkeys import (
     KDF_PARAMETERS,
     KdfParameters,
@@ -42,7 +42,6 @@ __all__ = [
     "Keyring",
     "KeyringError",
     "PasswordKeys",
-    "SessionKeyStore",
     "associated_data",
     "check_password",
     "current_kdf_parameters",
@@ -52,6 +51,7 @@ __all__ = [
     "needs_rewrap",
     "new_password_keys",
     "open_sealed",
+    "open_session_key",
     "pad",
     "padded_length",
     "private_bytes",
@@ -59,6 +59,7 @@ __all__ = [
     "public_bytes",
     "record_parameters",
     "seal",
+    "seal_session_key",
     "unpad",
     "unwrap_private_key",
     "unwrap_with_key",

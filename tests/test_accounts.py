@@ -8,8 +8,7 @@ from movements.app.core.models import LoginSession, RecoveryCode, User
 from movements.app.keys import passwords
 from movements.crypto import KDF_PARAMETERS, KdfParameters
 from movements.crypto import userkeys as crypto_userkeys
-
-from .conftest import PASSWORD, csrf_token, make_user, post, sign_in
+from tests.support.accounts import PASSWORD, csrf_token, make_user, post, sign_in
 
 SIGNUP = {
     "username": "noor",

@@ -1,6 +1,6 @@
 """Page budgets: what each page costs someone on a slow Tor circuit, checked on every run.
 
-Every page is rendered for every kind of visitor over realistic data (tests/realistic.py):
+Every page is rendered for every kind of visitor over realistic data (tests/support/realistic.py):
 its HTML fits in 32 KB (in any language), the one stylesheet in 5 KB, there is no script and
 no font, nothing comes from another origin, and once the stylesheet is cached a page is a
 single request.
@@ -10,14 +10,16 @@ import hashlib
 
 import pytest
 
-from .markup import parse
-from .realistic import (
+from tests.support.markup import parse
+from tests.support.realistic import (
     VISITOR_KINDS,
     error_pages_of,
     pages_of,
     reached_endpoints,
     shared_site,
 )
+
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
 
 HTML_BUDGET = 32 * 1024
 CSS_BUDGET = 5 * 1024
@@ -40,7 +42,7 @@ FETCHING_ATTRIBUTES = {
 }
 ELSEWHERE = ("http:", "https:", "//", "ftp:", "javascript:")
 
-# Confirmation pages that exist only in states tests/realistic.py does not build yet: a
+# Confirmation pages that exist only in states tests/support/realistic.py does not build yet: a
 # limited, removed or vouched-for account, staff evidence, a judgement to withdraw.
 NEEDS_MORE_STATE = {
     "staff.lift",
@@ -67,6 +69,8 @@ def fetches(html: str) -> list[str]:
     """What a browser would download to show this page, besides the page itself."""
     found = []
     for element in parse(html).iter(*FETCHING_ATTRIBUTES):
+        if element.tag == "link" and element.attrs.get("rel") == "alternate":
+            continue  # names another version of the page (its feed); nothing fetches it
         for attribute in FETCHING_ATTRIBUTES[element.tag]:
             if element.attrs.get(attribute):
                 found.append(f"{element.tag} {element.attrs[attribute]}")

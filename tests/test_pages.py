@@ -5,9 +5,8 @@ import pytest
 from movements.app.matches import rules as matches
 from movements.app.offers import rules as offers
 from movements.app.requests import rules as requests_rules
-
-from .conftest import as_user, make_user, post, request_fields
-from .pages import problems_in
+from tests.support.accounts import as_user, make_user, post, request_fields
+from tests.support.pages import problems_in
 
 
 @pytest.fixture

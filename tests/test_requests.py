@@ -8,8 +8,7 @@ from movements.app.core.errors import NotFound, RuleViolation
 from movements.app.core.models import HelpRequest, User
 from movements.app.core.visibility import can_see
 from movements.app.requests import rules
-
-from .conftest import as_user, make_user, post, request_fields
+from tests.support.accounts import as_user, make_user, post, request_fields
 
 NEW_REQUEST = {
     "title": "Training on secure messaging for a union",

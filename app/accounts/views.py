@@ -12,11 +12,13 @@ from movements.app.accounts.forms import (
     RecoverForm,
     SignupForm,
 )
-from movements.app.core.errors import RuleViolation
+from movements.app.accounts.signup import sign_up
 from movements.app.core.taxonomy import pack, unpack
 from movements.app.keys import contacts
-from movements.app.web import throttle
+from movements.app.mail import addresses as mail_addresses
+from movements.app.mail import settings as mail_settings
 from movements.app.web.csrf import shows_form_again
+from movements.app.web.forms import REFUSED, through_rule
 from movements.app.web.return_to import checked_next
 from movements.app.web.sessions import login_required, sign_in, sign_out, sign_out_everywhere
 
@@ -29,15 +31,15 @@ def make_blueprint() -> Blueprint:
     def signup():
         form = SignupForm()
         if form.validate_on_submit():
-            throttle.spend_sign_up()
-            try:
-                signed_up, codes = rules.register(
-                    form.username.data, form.password.data, form.role.data, form.country.data
-                )
-            except RuleViolation as error:
-                form.username.errors.append(error.message)
-            else:
-                sign_in(signed_up.user, signed_up.key)
+            codes = through_rule(
+                form.username,
+                sign_up,
+                form.username.data,
+                form.password.data,
+                form.role.data,
+                form.country.data,
+            )
+            if codes is not REFUSED:
                 return render_template("accounts/recovery_codes.html", codes=codes)
         return render_template("accounts/signup.html", form=form), 400 if form.errors else 200
 
@@ -65,13 +67,14 @@ def make_blueprint() -> Blueprint:
     def recover():
         form = RecoverForm()
         if form.validate_on_submit():
-            try:
-                recovered = rules.reset_with_recovery_code(
-                    form.username.data, form.code.data, form.password.data
-                )
-            except RuleViolation as error:
-                form.code.errors.append(error.message)
-            else:
+            recovered = through_rule(
+                form.code,
+                rules.reset_with_recovery_code,
+                form.username.data,
+                form.code.data,
+                form.password.data,
+            )
+            if recovered is not REFUSED:
                 sign_out_everywhere(recovered.user)
                 sign_in(recovered.user, recovered.key)
                 if recovered.new_codes:
@@ -127,11 +130,15 @@ def make_blueprint() -> Blueprint:
         form = PasswordForm()
         if form.validate_on_submit():
             user, key = g.user, g.user_key
-            try:
-                rules.change_password(user, key, form.current.data, form.password.data)
-            except RuleViolation as error:
-                form.current.errors.append(error.message)
-            else:
+            changed = through_rule(
+                form.current,
+                rules.change_password,
+                user,
+                key,
+                form.current.data,
+                form.password.data,
+            )
+            if changed is not REFUSED:
                 sign_out_everywhere(user)
                 sign_in(user, key)
                 flash(_("Your password is changed. Other browsers are signed out."))
@@ -152,11 +159,10 @@ def make_blueprint() -> Blueprint:
         form = DeleteAccountForm()
         if form.validate_on_submit():
             user = g.user
-            try:
-                deletion.delete_own_account(user, form.password.data)
-            except RuleViolation as error:
-                form.password.errors.append(error.message)
-            else:
+            deleted = through_rule(
+                form.password, deletion.delete_own_account, user, form.password.data
+            )
+            if deleted is not REFUSED:
                 sign_out_everywhere(user)
                 flash(_("Your account and everything in it are deleted."))
                 return redirect(url_for("main.index"))
@@ -187,5 +193,7 @@ def account_page(**forms) -> str:
         "accounts/account.html",
         contacts=contacts.contacts_of(user, g.user_key),
         codes_left=rules.remaining_recovery_codes(user),
+        email=mail_addresses.settings_of(user),
+        email_offered=mail_settings.enabled(),
         **page,
     )

@@ -20,6 +20,7 @@ COMMAND_MODULES: list[str] = [
     "movements.app.cli.staff",
     "movements.app.cli.audit",
     "movements.app.cli.maintenance",
+    "movements.app.cli.mail",
 ]
 
 
@@ -56,6 +57,7 @@ class Commands:
 def cmd_serve(args) -> int:
     from movements.app.cli import onion_service
     from movements.app.cli.server import serve
+    from movements.app.mail.sender import start_sender
     from movements.app.web.logs import configure_logging
     from movements.onion import OnionError, TorNotInstalled
 
@@ -107,6 +109,7 @@ def cmd_serve(args) -> int:
         print(f"serving on unix socket {args.unix_socket}", flush=True)
     else:
         print(f"serving on http://{args.host}:{args.port}/", flush=True)
+    mail_sender = start_sender(app)  # None when no SMTP server is configured
     staff_listener = None
     if args.staff_socket:  # a system tor's staff onion forwards here, with or without ours
         staff_listener = (None, args.staff_socket)
@@ -115,6 +118,8 @@ def cmd_serve(args) -> int:
     try:
         serve(app, ((args.host, args.port), args.unix_socket), staff_listener)
     finally:
+        if mail_sender is not None:
+            mail_sender.stop()
         if tor is not None:
             tor.stop()
     return 0

@@ -9,10 +9,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from movements.app.core.db import database
-from movements.app.core.models import ContactField, ContactReveal, Message, PublicProfile, Report
+from movements.app.core.models import (
+    ContactField,
+    ContactReveal,
+    MailAddress,
+    Message,
+    PublicProfile,
+    Report,
+)
 from movements.app.keys import vault
 from movements.app.keys.contacts import field_context, reveal_context
 from movements.app.keys.envelopes import is_keyring_blob
+from movements.app.mail.addresses import SEALED_COLUMNS, sealed_context
 from movements.app.matches.rules import message_context
 from movements.app.reports.rules import quoted_context
 from movements.app.trust.profiles import link_context
@@ -36,6 +44,11 @@ COLUMNS = [
     # read by staff while the user is away, so these stay under the server keyring
     Column(PublicProfile, "sealed_link", link_context),
     Column(Report, "quoted", quoted_context),
+    # e-mail addresses and the tokens of their links: mail goes out while their owners are away
+    *(
+        Column(MailAddress, name, lambda row, name=name: sealed_context(row.user_id, name))
+        for name in SEALED_COLUMNS
+    ),
 ]
 
 

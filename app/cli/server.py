@@ -10,17 +10,22 @@ import threading
 from flask import Flask
 from waitress import create_server
 
+from movements.app.cli.lanes import Lanes, password_paths
 from movements.app.web.faces import StaffListener
 
 THREADS = 8
 OPTIONS = {"threads": THREADS, "ident": "", "clear_untrusted_proxy_headers": True}
 
 
-def _listener(wsgi_app, tcp: tuple[str, int] | None, unix_socket: str | None):
+def _listener(wsgi_app, paths, tcp: tuple[str, int] | None, unix_socket: str | None):
+    # waitress takes a dispatcher of our own through `_dispatcher` (app/lanes.py)
+    lanes = Lanes(THREADS, paths)
     if unix_socket:
-        return create_server(wsgi_app, unix_socket=unix_socket, unix_socket_perms="660", **OPTIONS)
+        return create_server(
+            wsgi_app, unix_socket=unix_socket, unix_socket_perms="660", _dispatcher=lanes, **OPTIONS
+        )
     host, port = tcp
-    return create_server(wsgi_app, host=host, port=port, **OPTIONS)
+    return create_server(wsgi_app, host=host, port=port, _dispatcher=lanes, **OPTIONS)
 
 
 def serve(
@@ -29,9 +34,10 @@ def serve(
     staff: tuple[tuple[str, int] | None, str | None] | None = None,
 ) -> None:
     """Serve until SIGTERM or Ctrl-C; each argument is (host and port, or a unix socket)."""
-    servers = [_listener(app.wsgi_app, *public)]
+    paths = password_paths(app)
+    servers = [_listener(app.wsgi_app, paths, *public)]
     if staff is not None:
-        servers.append(_listener(StaffListener(app.wsgi_app), *staff))
+        servers.append(_listener(StaffListener(app.wsgi_app), paths, *staff))
 
     def stop(_signum, _frame):
         raise KeyboardInterrupt

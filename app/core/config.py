@@ -114,6 +114,14 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "TOR_RETRY_MAX_SECONDS": _retry_seconds(
             os.environ.get("MOVEMENTS_TOR_RETRY_MAX_SECONDS", "60")
         ),
+        # opt-in e-mail, only with an SMTP server (checked by app/mail/settings.py)
+        "SMTP_URL": os.environ.get("MOVEMENTS_SMTP_URL") or None,
+        "MAIL_FROM": os.environ.get("MOVEMENTS_MAIL_FROM") or None,
+        "SMTP_CA_FILE": os.environ.get("MOVEMENTS_SMTP_CA_FILE") or None,
+        "MAIL_SEND_SECONDS": os.environ.get("MOVEMENTS_MAIL_SEND_SECONDS", "30"),
+        "MAIL_RETRY_SECONDS": os.environ.get("MOVEMENTS_MAIL_RETRY_SECONDS", "60"),
+        # confirmation mails to new addresses, for everyone together (app/mail/addresses.py)
+        "MAIL_CONFIRMATIONS_PER_HOUR": 60,
     }
     config.update(overrides)
     return config

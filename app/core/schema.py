@@ -12,9 +12,11 @@ from playhouse.migrate import SchemaMigrator, migrate
 from movements.app.core import facets, names
 from movements.app.core.db import database, is_sqlite
 from movements.app.core.models import (
+    ALERT_TABLES,
     TABLES,
     HelpRequestLanguage,
     HelpRequestSkill,
+    LoginSession,
     RequestText,
     User,
     create_search_index,
@@ -54,9 +56,29 @@ def recompute_username_skeletons(_migrator: SchemaMigrator) -> None:
         User.update(username_skeleton=new).where(User.id == user_id).execute()
 
 
+def _add_column(migrator: SchemaMigrator, model, name: str) -> None:
+    """Add a model's new column; a database stamped with an older version may have it already."""
+    table = model._meta.table_name
+    if name not in {column.name for column in migrator.database.get_columns(table)}:
+        migrate(migrator.add_column(table, name, model._meta.fields[name]))
+
+
 def add_user_language(migrator: SchemaMigrator) -> None:
     """Version 3: the language a signed-in user chose, so it follows them to a new browser."""
-    migrate(migrator.add_column(User._meta.table_name, "language", User.language))
+    _add_column(migrator, User, "language")
+
+
+def add_session_sealed_key(migrator: SchemaMigrator) -> None:
+    """Version 4: each session's copy of the user's key, sealed under its cookie's token.
+
+    Sessions from before hold none: their users sign in again once, as after a restart used to.
+    """
+    _add_column(migrator, LoginSession, "sealed_key")
+
+
+def add_alerts_and_feeds(_migrator: SchemaMigrator) -> None:
+    """Version 5: saved alerts, what they matched, and private feed tokens (new tables only)."""
+    database.create_tables(ALERT_TABLES, safe=True)
 
 
 COPIED_PER_STATEMENT = 1000
@@ -67,7 +89,7 @@ def _codes(packed: str) -> list[str]:
 
 
 def file_requests_under_tables(migrator: SchemaMigrator) -> None:
-    """Version 4: requests' skills and languages move from ",a,b," strings to indexed tables,
+    """Version 6: requests' skills and languages move from ",a,b," strings to indexed tables,
     and SQLite's full-text index of requests is rebuilt with their facets (app/core/facets.py).
 
     Every request keeps its codes; the index again holds exactly the searchable requests.
@@ -117,6 +139,8 @@ def file_requests_under_tables(migrator: SchemaMigrator) -> None:
 MIGRATIONS: list[Migration] = [
     recompute_username_skeletons,
     add_user_language,
+    add_session_sealed_key,
+    add_alerts_and_feeds,
     file_requests_under_tables,
 ]
 

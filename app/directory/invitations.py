@@ -4,6 +4,8 @@ The provider answers through the normal offer flow (app/offers) or declines. An 
 is answered when the provider has an offer on the request, so that is read, never stored.
 """
 
+from dataclasses import dataclass
+
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
@@ -258,3 +260,26 @@ def pending_for(provider: User) -> list[Invitation]:
         )
         .order_by(Invitation.id.desc())
     )
+
+
+@dataclass
+class ShownInvitation:
+    """An invitation as a request page shows it: its state in words and, to the invited
+    provider, the note ("" when there is none, None when it cannot be opened)."""
+
+    invitation: Invitation
+    status: str
+    status_label: str
+    note: str | None
+
+
+def shown_on_request(
+    viewer: User | None, key: X25519PrivateKey | None, help_request: HelpRequest
+) -> list[ShownInvitation]:
+    shown = []
+    for invitation in on_request(viewer, help_request):
+        status = status_of(invitation)
+        author = viewer is not None and viewer.id == help_request.author_id
+        note = "" if author else note_for(viewer, key, invitation)
+        shown.append(ShownInvitation(invitation, status, INVITATION_STATUSES[status], note))
+    return shown

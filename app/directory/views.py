@@ -11,7 +11,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from movements.app.core.errors import RuleViolation
 from movements.app.core.taxonomy import unpack
 from movements.app.core.visibility import get_visible
 from movements.app.directory import invitations, rules, search
@@ -21,23 +20,14 @@ from movements.app.directory.forms import (
     InvitationForm,
     StandingOfferForm,
 )
+from movements.app.web import submissions
 from movements.app.web.csrf import shows_form_again
+from movements.app.web.forms import REFUSED, through_rule
 from movements.app.web.sessions import login_required
 
 
 def make_blueprint() -> Blueprint:
     bp = Blueprint("directory", __name__)
-
-    # what other areas' pages (a request, a profile) show of the directory
-    bp.add_app_template_global(invitations.on_request, "invitations_on")
-    bp.add_app_template_global(
-        lambda invitation: invitations.note_for(g.get("user"), g.get("user_key"), invitation),
-        "invitation_note",
-    )
-    bp.add_app_template_global(invitations.status_of, "invitation_status")
-    bp.add_app_template_global(invitations.may_invite, "may_invite")
-    bp.add_app_template_global(rules.profile_listing, "directory_listing")
-    bp.add_app_template_global(invitations.INVITATION_STATUSES, "invitation_statuses")
 
     @bp.get("/providers")
     def index():
@@ -69,7 +59,10 @@ def make_blueprint() -> Blueprint:
             listing=rules.listing_of(g.user),
             full=rules.is_full(g.user),
             offers=[(offer, rules.status_of(offer)) for offer in offers],
-            pending=invitations.pending_for(g.user),
+            pending=[
+                (invitation, invitations.note_for(g.user, g.get("user_key"), invitation))
+                for invitation in invitations.pending_for(g.user)
+            ],
             standing_offer_statuses=rules.STANDING_OFFER_STATUSES,
             days=rules.STANDING_OFFER_DAYS,
         )
@@ -106,13 +99,15 @@ def make_blueprint() -> Blueprint:
         rules.ensure_provider(g.user)
         form = StandingOfferForm()
         if form.validate_on_submit():
-            try:
+
+            def publish() -> str:
                 rules.publish(g.user, form.fields())
-            except RuleViolation as error:
-                form.title.errors.append(error.message)
-            else:
+                return url_for("directory.mine")
+
+            shown = through_rule(form.title, submissions.once, g.user, publish)
+            if shown is not REFUSED:
                 flash(_("Your standing offer is published."))
-                return redirect(url_for("directory.mine"))
+                return redirect(shown)
         status = 400 if form.errors else 200
         return render_template("directory/offer_form.html", form=form, editing=None), status
 
@@ -122,14 +117,12 @@ def make_blueprint() -> Blueprint:
     def edit_offer(public_id):
         offer = rules.get_own(g.user, public_id)
         form = StandingOfferForm(data=_form_data(offer))
-        if form.validate_on_submit():
-            try:
-                rules.edit(g.user, offer, form.fields())
-            except RuleViolation as error:
-                form.title.errors.append(error.message)
-            else:
-                flash(_("Your standing offer is saved."))
-                return redirect(url_for("directory.mine"))
+        if (
+            form.validate_on_submit()
+            and through_rule(form.title, rules.edit, g.user, offer, form.fields()) is not REFUSED
+        ):
+            flash(_("Your standing offer is saved."))
+            return redirect(url_for("directory.mine"))
         status = 400 if form.errors else 200
         return render_template("directory/offer_form.html", form=form, editing=offer), status
 
@@ -169,11 +162,16 @@ def make_blueprint() -> Blueprint:
         if form.validate_on_submit():
             chosen = {o.public_id: o for o in offers}.get(form.standing_offer.data or "")
             help_request = get_visible(g.user, form.request_id.data)
-            try:
-                invitations.invite(g.user, provider, help_request, form.note.data or "", chosen)
-            except RuleViolation as error:
-                form.request_id.errors.append(error.message)
-            else:
+            invited = through_rule(
+                form.request_id,
+                invitations.invite,
+                g.user,
+                provider,
+                help_request,
+                form.note.data or "",
+                chosen,
+            )
+            if invited is not REFUSED:
                 flash(
                     _(
                         "%(name)s is invited. You will be told when they answer.",

@@ -1,13 +1,16 @@
-"""Each account's X25519 key pair: made at sign-up, unwrapped at sign-in, held only in memory.
+"""Each account's X25519 key pair: made at sign-up, unwrapped at sign-in, sealed to the session.
 
 The private key is stored only wrapped: under the wrapping key of the password's record (the
-same argon2id run, 64 MiB, that checks the password: app/keys/passwords.py) and once under each
-recovery code. The unwrapped key lives in a per-process store for as long as the session,
-so a seized server holds nothing that opens a signed-out user's contacts or messages.
+same argon2id run, 64 MiB, that checks the password: app/keys/passwords.py) and once under
+each recovery code. At sign-in the unwrapped key is sealed under a key derived from the new
+session's cookie token (crypto/session_keys.py) and stored with the session's row, so any
+process serving the database opens it for the browser holding the cookie, a restart keeps it,
+and deleting the row (sign-out, expiry, password change, deletion) ends it. A seized server
+holds nothing that opens a signed-out user's contacts or messages.
 """
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from flask import Flask
+from flask import current_app
 
 from movements.app.core.models import RecoveryCode, User
 from movements.app.keys import passwords
@@ -15,11 +18,12 @@ from movements.app.keys.argon2_pool import argon2_slot
 from movements.crypto import (
     DecryptionError,
     KdfParameters,
-    SessionKeyStore,
     associated_data,
     generate_keypair,
+    open_session_key,
     private_bytes,
     private_from_bytes,
+    seal_session_key,
     unwrap_private_key,
     unwrap_with_key,
     wrap_private_key,
@@ -28,17 +32,6 @@ from movements.crypto import (
 
 # A recovery code already carries 80 random bits; memory hardness would only slow sign-up.
 RECOVERY_CODE_KDF = KdfParameters(time_cost=1, memory_cost=8 * 1024, parallelism=1)
-
-_store: list[SessionKeyStore] = []
-
-
-def init_app(app: Flask) -> None:
-    _store[:] = [
-        SessionKeyStore(
-            absolute_lifetime=app.config["SESSION_LIFETIME_HOURS"] * 3600,
-            idle_lifetime=app.config["SESSION_IDLE_MINUTES"] * 60,
-        )
-    ]
 
 
 def _password_slot(user: User) -> bytes:
@@ -115,18 +108,43 @@ def unlock_with_code(user: User, code_row: RecoveryCode, code: str) -> X25519Pri
         return None
 
 
-def remember(token: str, user: User, private: X25519PrivateKey) -> None:
-    _store[0].put(token, private_bytes(private), user_id=user.id)
+def _session_slot(token_hash: str, user: User) -> bytes:
+    """A session's sealed key is bound to that session, that user and their current key pair."""
+    return associated_data(
+        "login_session", "sealed_key", token_hash, user.id, bytes(user.public_key)
+    )
 
 
-def recall(token: str) -> X25519PrivateKey | None:
-    held = _store[0].get(token)
-    return private_from_bytes(held) if held is not None else None
+def _server_secret() -> bytes:
+    """The instance's secret key, which every process serving it shares: it signs the cookie."""
+    secret = current_app.config["SECRET_KEY"]
+    return secret.encode() if isinstance(secret, str) else secret
 
 
-def forget(token: str) -> None:
-    _store[0].drop(token)
+def seal_for_session(token: str, token_hash: str, user: User, private: X25519PrivateKey) -> bytes:
+    """The private key as the session's row stores it: only this session's cookie opens it."""
+    return seal_session_key(
+        private_bytes(private),
+        token,
+        server_secret=_server_secret(),
+        context=_session_slot(token_hash, user),
+    )
 
 
-def forget_all(user: User) -> None:
-    _store[0].drop_all_for(user.id)
+def open_for_session(
+    token: str, token_hash: str, user: User, sealed: bytes | None
+) -> X25519PrivateKey | None:
+    """The key a session's row holds, or None if it does not open: damaged, copied from
+    another session or user, or sealed before the user's key pair was replaced."""
+    if sealed is None or user.public_key is None:
+        return None
+    try:
+        opened = open_session_key(
+            bytes(sealed),
+            token,
+            server_secret=_server_secret(),
+            context=_session_slot(token_hash, user),
+        )
+    except DecryptionError:
+        return None
+    return private_from_bytes(opened)

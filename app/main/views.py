@@ -1,6 +1,8 @@
 from flask import Blueprint, g, render_template
 
 from movements.app.requests.rules import requests_of
+from movements.app.stories.rules import latest
+from movements.app.trust.stars import STAR_TABLE
 
 
 def make_blueprint() -> Blueprint:
@@ -9,7 +11,7 @@ def make_blueprint() -> Blueprint:
     @bp.get("/")
     def index():
         mine = requests_of(g.user) if g.user is not None and g.user.is_activist else []
-        return render_template("index.html", my_requests=mine)
+        return render_template("index.html", my_requests=mine, stories=latest())
 
     @bp.get("/healthz")
     def healthz():
@@ -17,6 +19,6 @@ def make_blueprint() -> Blueprint:
 
     @bp.get("/trust")
     def trust():
-        return render_template("trust.html")
+        return render_template("trust.html", star_table=STAR_TABLE)
 
     return bp

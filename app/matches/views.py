@@ -1,13 +1,12 @@
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from movements.app.core.errors import RuleViolation
 from movements.app.keys import contacts
 from movements.app.matches import rules
 from movements.app.matches.forms import CancelForm, MessageForm, RatingForm, RevealForm
-from movements.app.web import throttle
+from movements.app.web import submissions, throttle
 from movements.app.web.csrf import shows_form_again
-from movements.app.web.forms import options
+from movements.app.web.forms import REFUSED, options, through_rule
 from movements.app.web.sessions import login_required
 
 
@@ -59,13 +58,15 @@ def make_blueprint() -> Blueprint:
         match = rules.get_match_for(g.user, public_id)
         form = MessageForm()
         if form.validate_on_submit():
-            throttle.check_message_rate(g.user)
-            try:
+
+            def send() -> str:
+                throttle.check_message_rate(g.user)
                 rules.post_message(g.user, match, form.text.data)
-            except RuleViolation as error:
-                form.text.errors.append(error.message)
-            else:
-                return redirect(url_for("matches.show", public_id=public_id) + "#messages")
+                return url_for("matches.show", public_id=public_id) + "#messages"
+
+            shown = through_rule(form.text, submissions.once, g.user, send)
+            if shown is not REFUSED:
+                return redirect(shown)
         return match_page(match, message_form=form), 400
 
     @bp.post("/matches/<public_id>/contacts")
@@ -84,9 +85,14 @@ def make_blueprint() -> Blueprint:
     @login_required
     def done(public_id):
         match = rules.get_match_for(g.user, public_id)
-        rules.mark_done(g.user, match)
+
+        def mark() -> str:
+            rules.mark_done(g.user, match)
+            return url_for("matches.show", public_id=public_id)
+
+        shown = submissions.once(g.user, mark)
         flash(_("You marked this match as done."))
-        return redirect(url_for("matches.show", public_id=public_id))
+        return redirect(shown)
 
     @bp.route("/matches/<public_id>/cancel", methods=["GET", "POST"])
     @shows_form_again
@@ -95,9 +101,14 @@ def make_blueprint() -> Blueprint:
         match = rules.get_match_for(g.user, public_id)
         form = CancelForm()
         if form.validate_on_submit():
-            rules.cancel_match(g.user, match, form.reason.data)
+
+            def cancel_it() -> str:
+                rules.cancel_match(g.user, match, form.reason.data)
+                return url_for("matches.show", public_id=public_id)
+
+            shown = submissions.once(g.user, cancel_it)
             flash(_("The match is cancelled."))
-            return redirect(url_for("matches.show", public_id=public_id))
+            return redirect(shown)
         status = 400 if request.method == "POST" else 200
         return render_template("matches/cancel.html", match=match, form=form), status
 
@@ -108,9 +119,14 @@ def make_blueprint() -> Blueprint:
         match = rules.get_match_for(g.user, public_id)
         form = RatingForm()
         if form.validate_on_submit():
-            rules.rate(g.user, match, form.stars.data, form.comment.data or "")
+
+            def rate_it() -> str:
+                rules.rate(g.user, match, form.stars.data, form.comment.data or "")
+                return url_for("matches.show", public_id=public_id)
+
+            shown = submissions.once(g.user, rate_it)
             flash(_("Thank you. Your rating is published."))
-            return redirect(url_for("matches.show", public_id=public_id))
+            return redirect(shown)
         return match_page(match, rating_form=form), 400
 
     return bp

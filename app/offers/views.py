@@ -1,12 +1,12 @@
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from movements.app.core.errors import RuleViolation
 from movements.app.core.visibility import get_visible
 from movements.app.offers import rules
 from movements.app.offers.forms import OfferForm
-from movements.app.web import throttle
+from movements.app.web import submissions, throttle
 from movements.app.web.csrf import shows_form_again
+from movements.app.web.forms import REFUSED, through_rule
 from movements.app.web.sessions import login_required
 
 
@@ -20,38 +20,54 @@ def make_blueprint() -> Blueprint:
         help_request = get_visible(g.user, public_id)
         form = OfferForm()
         if form.validate_on_submit():
-            throttle.check_offers_today(g.user)
-            try:
+
+            def offer() -> str:
+                throttle.check_offers_today(g.user)
                 rules.make_offer(g.user, help_request, form.message.data)
-            except RuleViolation as error:
-                form.message.errors.append(error.message)
-            else:
+                return url_for("requests.show", public_id=public_id)
+
+            shown = through_rule(form.message, submissions.once, g.user, offer)
+            if shown is not REFUSED:
                 flash(_("Your offer is sent. You will be told when it is answered."))
-                return redirect(url_for("requests.show", public_id=public_id))
+                return redirect(shown)
         status = 400 if form.errors else 200
         return render_template("offers/new.html", form=form, req=help_request), status
 
     @bp.post("/offers/<public_id>/accept")
     @login_required
     def accept(public_id):
-        match = rules.accept_offer(g.user, rules.get_offer(public_id))
+        def accept_it() -> str:
+            match = rules.accept_offer(g.user, rules.get_offer(public_id))
+            return url_for("matches.show", public_id=match.public_id)
+
+        shown = submissions.once(g.user, accept_it)
         flash(_("You accepted the offer. Talk here in private."))
-        return redirect(url_for("matches.show", public_id=match.public_id))
+        return redirect(shown)
 
     @bp.post("/offers/<public_id>/decline")
     @login_required
     def decline(public_id):
         offer = rules.get_offer(public_id)
-        rules.decline_offer(g.user, offer)
+
+        def decline_it() -> str:
+            rules.decline_offer(g.user, offer)
+            return url_for("requests.show", public_id=offer.request.public_id)
+
+        shown = submissions.once(g.user, decline_it)
         flash(_("You declined the offer."))
-        return redirect(url_for("requests.show", public_id=offer.request.public_id))
+        return redirect(shown)
 
     @bp.post("/offers/<public_id>/withdraw")
     @login_required
     def withdraw(public_id):
         offer = rules.get_offer(public_id)
-        rules.withdraw_offer(g.user, offer)
+
+        def withdraw_it() -> str:
+            rules.withdraw_offer(g.user, offer)
+            return url_for("requests.show", public_id=offer.request.public_id)
+
+        shown = submissions.once(g.user, withdraw_it)
         flash(_("Your offer is withdrawn."))
-        return redirect(url_for("requests.show", public_id=offer.request.public_id))
+        return redirect(shown)
 
     return bp

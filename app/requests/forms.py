@@ -10,6 +10,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from movements.app.core.eligibility import eligible_countries
+from movements.app.core.models import HelpRequest
 from movements.app.core.taxonomy import (
     REQUEST_STATUSES,
     SKILLS,
@@ -18,7 +19,7 @@ from movements.app.core.taxonomy import (
     in_visitors_language,
     languages,
 )
-from movements.app.requests.rules import RequestFields
+from movements.app.requests.rules import Filters, RequestFields
 from movements.app.web.forms import CheckboxListField, Form, MaxItems, options
 
 EXPIRY_CHOICES = {7: _l("1 week"), 30: _l("1 month"), 90: _l("3 months"), 180: _l("6 months")}
@@ -122,3 +123,14 @@ class BrowseForm(Form):
         self.country.choices = options({**anything, **eligible_countries()})
         self.language.choices = options({**anything, **languages()})
         self.urgency.choices = options({**anything, **in_visitors_language(URGENCIES)})
+
+    def filters(self) -> Filters:
+        return Filters(
+            skill=self.skill.data or "",
+            country=self.country.data or "",
+            language=self.language.data or "",
+            urgency=self.urgency.data or "",
+            status=self.status.data or HelpRequest.OPEN,
+            q=self.q.data or "",
+            page=self.page.data or 1,
+        )

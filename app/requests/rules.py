@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from movements.app.alerts import matching as alert_matching
 from movements.app.core import facets, fulltext
 from movements.app.core.db import database
 from movements.app.core.eligibility import ensure_eligible_focus
@@ -17,6 +18,7 @@ from movements.app.core.models import (
     Offer,
     RequestText,
     User,
+    codes_of,
     today,
 )
 from movements.app.notifications.rules import notify
@@ -77,16 +79,11 @@ def _file_under(help_request: HelpRequest, fields: RequestFields) -> None:
 
 
 def skills_of(help_request: HelpRequest) -> list[str]:
-    return _codes_of(HelpRequestSkill, help_request)
+    return codes_of(HelpRequestSkill, help_request.id)
 
 
 def languages_of(help_request: HelpRequest) -> list[str]:
-    return _codes_of(HelpRequestLanguage, help_request)
-
-
-def _codes_of(table, help_request: HelpRequest) -> list[str]:
-    rows = table.select(table.code).where(table.help_request == help_request).order_by(table.code)
-    return [code for (code,) in rows.tuples()]
+    return codes_of(HelpRequestLanguage, help_request.id)
 
 
 def ensure_may_post(user: User) -> None:
@@ -102,6 +99,7 @@ def create_request(author: User, fields: RequestFields) -> HelpRequest:
         _apply(request, fields)
         request.save()
         _file_under(request, fields)
+        alert_matching.announce(request)
     return request
 
 
@@ -119,12 +117,20 @@ def edit_request(user: User, request: HelpRequest, fields: RequestFields) -> Non
         _apply(request, fields)
         request.save()
         _file_under(request, fields)
+        # a wider visibility or new words may now match alerts that did not match before
+        alert_matching.announce(request)
 
 
 def withdraw_request(user: User, request: HelpRequest) -> None:
     """Close a request for good; providers with pending offers are told."""
     _own_open_request(user, request)
     with database.atomic():
+        # only if still open: an acceptance committed since the page was read wins
+        withdrawn = HelpRequest.update(status=HelpRequest.WITHDRAWN).where(
+            (HelpRequest.id == request.id) & (HelpRequest.status == HelpRequest.OPEN)
+        )
+        if withdrawn.execute() != 1:
+            raise RuleViolation(_l("Only an open request can be changed."))
         request.status = HelpRequest.WITHDRAWN
         request.save()
         fulltext.unindex(RequestText, [request.id])

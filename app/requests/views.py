@@ -13,11 +13,12 @@ from flask_babel import gettext as _
 
 from movements.app.core.taxonomy import unpack
 from movements.app.core.visibility import get_visible, is_open
+from movements.app.directory import invitations
 from movements.app.offers import rules as offer_rules
 from movements.app.offers.forms import OfferForm
 from movements.app.requests import rules
 from movements.app.requests.forms import BrowseForm, RequestForm, WhereForm
-from movements.app.web import throttle
+from movements.app.web import submissions, throttle
 from movements.app.web.csrf import shows_form_again
 from movements.app.web.sessions import login_required
 
@@ -30,15 +31,7 @@ def make_blueprint() -> Blueprint:
         form = BrowseForm(request.args)
         if not form.validate():
             return render_template("requests/browse.html", form=form, results=[], more=False), 400
-        filters = rules.Filters(
-            skill=form.skill.data or "",
-            country=form.country.data or "",
-            language=form.language.data or "",
-            urgency=form.urgency.data or "",
-            status=form.status.data or "open",
-            q=form.q.data or "",
-            page=form.page.data or 1,
-        )
+        filters = form.filters()
         results, more = rules.browse(g.user, filters, current_app.config["PAGE_SIZE"])
         return render_template(
             "requests/browse.html", form=form, results=results, more=more, page=filters.page
@@ -61,9 +54,13 @@ def make_blueprint() -> Blueprint:
             return _step_page(profile, editing=None)
         form = RequestForm()
         if form.validate_on_submit():
-            throttle.check_requests_today(g.user)
-            created = rules.create_request(g.user, form.fields())
-            return redirect(url_for("requests.show", public_id=created.public_id))
+
+            def create() -> str:
+                throttle.check_requests_today(g.user)
+                created = rules.create_request(g.user, form.fields())
+                return url_for("requests.show", public_id=created.public_id)
+
+            return redirect(submissions.once(g.user, create))
         return render_template("requests/edit.html", form=form, editing=None), 400
 
     @bp.get("/requests/<public_id>")
@@ -79,6 +76,7 @@ def make_blueprint() -> Blueprint:
             own_offer=offer_rules.own_offer(g.user, help_request),
             may_offer=offer_rules.may_offer(g.user, help_request),
             offer_form=OfferForm(formdata=None),
+            invitations=invitations.shown_on_request(g.user, g.get("user_key"), help_request),
         )
 
     @bp.route("/requests/<public_id>/edit", methods=["GET", "POST"])
@@ -104,9 +102,14 @@ def make_blueprint() -> Blueprint:
         if help_request.author_id != g.user.id:
             abort(404)
         if request.method == "POST":
-            rules.withdraw_request(g.user, help_request)
+
+            def withdraw_it() -> str:
+                rules.withdraw_request(g.user, help_request)
+                return url_for("requests.show", public_id=public_id)
+
+            shown = submissions.once(g.user, withdraw_it)
             flash(_("Your request is withdrawn."))
-            return redirect(url_for("requests.show", public_id=public_id))
+            return redirect(shown)
         return render_template("requests/withdraw.html", req=help_request)
 
     return bp

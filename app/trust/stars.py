@@ -121,3 +121,13 @@ def recompute(user: User) -> int:
             pending.extend(_vouchees(person))
     user.trust_stars = User.get_by_id(user.id).trust_stars
     return user.trust_stars
+
+
+def star_basis(user) -> list[tuple[str, int]]:
+    """What a user's stars rest on, as their profile lists it: each source and its stars."""
+    counts = evidence_counts(user)
+    return [
+        (source.label, stars)
+        for source in STAR_TABLE
+        if (stars := source.stars_for(counts.get(source.kind, 0)))
+    ]

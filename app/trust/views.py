@@ -3,12 +3,12 @@
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from movements.app.core.errors import NotFound, RuleViolation
+from movements.app.core.errors import NotFound
 from movements.app.core.members import find_member
 from movements.app.trust import profiles, vouches
 from movements.app.trust.forms import ActionForm, PublicProfileForm
-from movements.app.trust.stars import STAR_TABLE, evidence_counts
 from movements.app.web.csrf import shows_form_again
+from movements.app.web.forms import REFUSED, through_rule
 from movements.app.web.sessions import login_required
 
 
@@ -19,22 +19,8 @@ def _person(name: str):
         abort(404)
 
 
-def star_basis(user) -> list[tuple[str, int]]:
-    """What a user's stars rest on, as their profile lists it: each source and its stars."""
-    counts = evidence_counts(user)
-    return [
-        (source.label, stars)
-        for source in STAR_TABLE
-        if (stars := source.stars_for(counts.get(source.kind, 0)))
-    ]
-
-
 def make_blueprint() -> Blueprint:
     bp = Blueprint("trust", __name__)
-    bp.add_app_template_global(lambda: STAR_TABLE, "star_table")
-    bp.add_app_template_global(star_basis, "star_basis")
-    bp.add_app_template_global(vouches.may_vouch, "may_vouch")
-    bp.add_app_template_global(vouches.active_vouch, "active_vouch")
 
     @bp.route("/users/<name>/vouch", methods=["GET", "POST"])
     @login_required
@@ -73,11 +59,8 @@ def make_blueprint() -> Blueprint:
             abort(404)
         form = PublicProfileForm(data={"link": profiles.link_of(g.user) or ""})
         if form.validate_on_submit():
-            try:
-                profiles.set_link(g.user, form.link.data or "")
-            except RuleViolation as error:
-                form.link.errors.append(error.message)
-            else:
+            saved = through_rule(form.link, profiles.set_link, g.user, form.link.data or "")
+            if saved is not REFUSED:
                 flash(_("Your public profile link is saved."))
                 return redirect(url_for("trust.public_profile"))
         status = 400 if form.errors else 200

@@ -1,5 +1,7 @@
 """Form pieces shared by every area."""
 
+from collections.abc import Callable
+
 from flask_babel import get_translations, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -7,6 +9,8 @@ from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from movements.app.core.errors import RuleViolation
 
 # WTForms' own messages for the validators and fields these forms use, word for word, listed so
 # that `make catalogs` extracts them: they are translated in this site's catalogs with the rest
@@ -82,3 +86,23 @@ class MaxItems:
 def options(labels: dict) -> list[SelectChoice]:
     """Choices for a select, radio or checkbox list from a {value: label} mapping."""
     return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+class Refused:
+    """What `through_rule` gives back when the rule refused: the form now says why."""
+
+    def __repr__(self) -> str:
+        return "REFUSED"
+
+
+REFUSED = Refused()
+
+
+def through_rule(field, rule: Callable, *args, **kwargs):
+    """Apply a marketplace rule for a valid form: its result, or REFUSED with the rule's reason
+    shown as an error on `field`, so the view shows the form again with what was typed."""
+    try:
+        return rule(*args, **kwargs)
+    except RuleViolation as error:
+        field.errors.append(error.message)
+        return REFUSED

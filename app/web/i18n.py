@@ -22,14 +22,14 @@ from flask_babel import Babel, get_locale
 
 from movements.app.web.faces import CLEARNET, face_of_request
 
-# English (the source language) plus every catalog declared complete. A translator adds the
-# code here once `make catalogs` leaves nothing untranslated in theirs (see TRANSLATING.md).
-LANGUAGES = ("en", "ar", "fa", "ru", "zh_Hans", "fr", "es", "tr", "vi", "my", "am", "th", "sw", "pt")
-
 # Every catalog under app/translations: with English, the main language of almost everyone in
 # the countries Freedom House rates Not Free. A new language is added here first, with an empty
-# catalog, and joins LANGUAGES once its translation is complete.
+# catalog.
 PLANNED = ("ar", "fa", "ru", "zh_Hans", "fr", "es", "tr", "vi", "my", "am", "th", "sw", "pt")
+
+# English (the source language) plus every catalog declared complete: all of them today. While a
+# new language is being translated, list the others here by name instead (see TRANSLATING.md).
+LANGUAGES = ("en", *PLANNED)
 
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 COOKIE = "movements_lang"

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from werkzeug.local import LocalProxy
 
 from movements.app.core import taxonomy
+from movements.app.web import submissions
 
 # the names templates give the fixed choices' labels
 LABELS = {
@@ -76,6 +77,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["dateformat"] = dateformat
     app.jinja_env.globals.update(
         asset_url=asset_url,
+        submission_key=submissions.new_key,
         unpack=taxonomy.unpack,
         # names in the language of each request, not of the first one
         country_names=LocalProxy(taxonomy.countries),

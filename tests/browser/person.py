@@ -36,7 +36,10 @@ for (const e of document.querySelectorAll(controls)) {
   }
 }
 for (const button of document.querySelectorAll("button")) {
-  button.scrollIntoView({block: "center", inline: "center"});
+  // scrolled to, not scrollIntoView(): that would move where the next Tab starts from
+  const at = button.getBoundingClientRect();
+  const [x, y] = [at.left + at.width / 2, at.top + at.height / 2];
+  window.scrollBy(x - innerWidth / 2, y - innerHeight / 2);
   const box = button.getBoundingClientRect();
   if (Math.min(box.width, box.height) < minimum) {
     problems.push(`${name(button)} is too small to tap: ${box.width}x${box.height}`);

@@ -38,6 +38,8 @@ import pytest
 
 from tests.deploy.tools import SERVICES, need_tool, unit_settings
 
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
+
 REPO = Path(__file__).resolve().parents[2]
 # Runs the command with MDWE on: prctl(PR_SET_MDWE=65, PR_MDWE_REFUSE_EXEC_GAIN=1), which
 # every child inherits and execve keeps.

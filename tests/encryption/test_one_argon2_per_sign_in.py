@@ -15,8 +15,7 @@ from movements.app.core.models import User
 from movements.app.keys import passwords
 from movements.app.keys.contacts import set_contact
 from movements.crypto import associated_data, is_record, wrap_private_key
-
-from ..conftest import CHEAP_KDF, PASSWORD, csrf_token, key_of, post
+from tests.support.accounts import CHEAP_KDF, PASSWORD, csrf_token, key_of, post
 
 ARGON2_ENTRY_POINTS = ("hash_secret", "hash_secret_raw", "verify_secret")
 

@@ -6,9 +6,10 @@ import urllib.parse
 import pytest
 
 from movements.app.web.faces import StaffListener
+from tests.support.raw_http import RawVisitor
+from tests.support.serving import running_server
 
-from ..raw_http import RawVisitor
-from ..serving import running_server
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
 
 ONION = "a" * 52 + "qd.onion"
 STAFF_ONION = "b" * 52 + "qd.onion"

@@ -13,7 +13,7 @@ from movements.app.cli.purge import expire_requests
 from movements.app.core.models import HelpRequest, User
 from movements.app.factory import create_app
 from movements.app.requests import rules
-from tests.conftest import make_user, post, request_fields
+from tests.support.accounts import make_user, post, request_fields
 
 pytestmark = pytest.mark.postgres
 

@@ -13,8 +13,8 @@ import pytest
 from movements.app.core.db import database
 from movements.app.core.models import HelpRequest, Match, Offer, User
 from movements.app.core.schema import SchemaVersion
-from tests.conftest import REQUEST_FORM, post, sign_in
-from tests.realistic import location_id, signup
+from tests.support.accounts import REQUEST_FORM, post, sign_in
+from tests.support.realistic import location_id, signup
 
 pytestmark = pytest.mark.postgres
 

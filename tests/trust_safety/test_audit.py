@@ -10,9 +10,9 @@ from movements.app.audit import chain
 from movements.app.cli.main import main
 from movements.app.core.models import StaffLogEntry
 from movements.app.trust import evidence
+from tests.support.accounts import as_user
+from tests.support.pages import problems_in
 
-from ..conftest import as_user
-from ..pages import problems_in
 from .conftest import fresh
 
 

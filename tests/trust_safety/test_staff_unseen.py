@@ -5,15 +5,16 @@ import re
 import pytest
 
 from movements.app.core.models import Block, Report
-
-from ..conftest import as_user, post
+from tests.support.accounts import as_user, post
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*>')
 
 
-def shown(response) -> tuple[int, str]:
-    """Status and page, less the CSRF token, which carries the second it was made."""
-    return response.status_code, TOKEN.sub("", response.get_data(as_text=True))
+def shown(response, name: str) -> tuple[int, str]:
+    """Status and page, less the CSRF token, which carries the second it was made, and with
+    the name asked for made anonymous (the language link carries the page's own address)."""
+    page = TOKEN.sub("", response.get_data(as_text=True))
+    return response.status_code, page.replace(name, "NAME")
 
 
 def answers(client, name: str) -> list[tuple[int, str]]:
@@ -26,14 +27,14 @@ def answers(client, name: str) -> list[tuple[int, str]]:
         f"/users/{name}/vouch",
         f"/providers/{name}/invite",
     ):
-        seen.append(shown(client.get(url)))
+        seen.append(shown(client.get(url), name))
     for url, form in (
         (f"/users/{name}/block", {}),
         (f"/users/{name}/unblock", {}),
         (f"/report?target=user:{name}", {"reason": "scam"}),
         (f"/users/{name}/vouch", {}),
     ):
-        seen.append(shown(post(client, url, form)))
+        seen.append(shown(post(client, url, form), name))
     return seen
 
 

@@ -1,5 +1,12 @@
 """Every table and its helpers, from one import: `from movements.app.core.models import User`."""
 
+from movements.app.core.models.alerts import (
+    ALERT_TABLES,
+    Alert,
+    AlertMatch,
+    AlertWord,
+    FeedToken,
+)
 from movements.app.core.models.audit import (
     AUDIT_TABLES,
     StaffLogEntry,
@@ -16,7 +23,9 @@ from movements.app.core.models.facets import (
     FACET_TABLES,
     HelpRequestLanguage,
     HelpRequestSkill,
+    codes_of,
 )
+from movements.app.core.models.mail import MAIL_TABLES, MailAddress, MailOutbox
 from movements.app.core.models.marketplace import (
     MARKETPLACE_TABLES,
     PUBLIC_ID_BYTES,
@@ -28,6 +37,7 @@ from movements.app.core.models.marketplace import (
     LoginSession,
     Match,
     Message,
+    MessageRate,
     Notification,
     Offer,
     Rating,
@@ -45,6 +55,8 @@ from movements.app.core.models.reports import (
     Block,
     Report,
 )
+from movements.app.core.models.stories import STORY_TABLES, Story
+from movements.app.core.models.submissions import SUBMISSION_TABLES, FormSubmission
 from movements.app.core.models.trust import (
     TRUST_TABLES,
     Evidence,
@@ -61,20 +73,33 @@ TABLES = [
     *TRUST_TABLES,
     *REPORT_TABLES,
     *AUDIT_TABLES,
+    *SUBMISSION_TABLES,
+    *ALERT_TABLES,
+    *MAIL_TABLES,
+    *STORY_TABLES,
 ]
 
 __all__ = [
+    "ALERT_TABLES",
     "AUDIT_TABLES",
+    "MAIL_TABLES",
     "PUBLIC_ID_BYTES",
     "REPORT_TABLES",
+    "STORY_TABLES",
+    "SUBMISSION_TABLES",
     "TABLES",
     "TRUST_TABLES",
+    "Alert",
+    "AlertMatch",
+    "AlertWord",
     "BaseModel",
     "Block",
     "Budget",
     "ContactField",
     "ContactReveal",
     "Evidence",
+    "FeedToken",
+    "FormSubmission",
     "HelpRequest",
     "HelpRequestLanguage",
     "HelpRequestSkill",
@@ -82,8 +107,11 @@ __all__ = [
     "Judgement",
     "Listing",
     "LoginSession",
+    "MailAddress",
+    "MailOutbox",
     "Match",
     "Message",
+    "MessageRate",
     "Notification",
     "Offer",
     "PublicProfile",
@@ -97,8 +125,10 @@ __all__ = [
     "StandingOffer",
     "StandingOfferText",
     "StarLimit",
+    "Story",
     "User",
     "Vouch",
+    "codes_of",
     "create_search_index",
     "new_public_id",
     "today",

@@ -29,3 +29,11 @@ class HelpRequestLanguage(BaseModel):
 
 
 FACET_TABLES = [HelpRequestSkill, HelpRequestLanguage]
+
+
+def codes_of(
+    table: type[HelpRequestSkill | HelpRequestLanguage], help_request_id: int
+) -> list[str]:
+    """A request's skills (or languages), sorted."""
+    rows = table.select(table.code).where(table.help_request == help_request_id)
+    return sorted(code for (code,) in rows.tuples())

@@ -106,6 +106,8 @@ class LoginSession(BaseModel):
     user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
     expires_at = DateTimeField()
     idle_expires_at = DateTimeField()
+    # the user's private key, sealed under a key only this session's cookie gives (app/keys)
+    sealed_key = BlobField(null=True)
 
 
 class ContactField(BaseModel):
@@ -261,6 +263,18 @@ class Budget(BaseModel):
     used = IntegerField(default=0)
 
 
+class MessageRate(BaseModel):
+    """Messages one account sent in its current minute: one row, gone once the minute is over.
+
+    Message rows keep only a date; the minute is counted here, in the database, so that every
+    process serving the site enforces the same limit (app/web/throttle.py).
+    """
+
+    user = ForeignKeyField(User, primary_key=True, on_delete="CASCADE")
+    window_start = DateTimeField(index=True)
+    used = IntegerField(default=0)
+
+
 MARKETPLACE_TABLES = [
     User,
     RecoveryCode,
@@ -275,4 +289,5 @@ MARKETPLACE_TABLES = [
     Notification,
     SignInThrottle,
     Budget,
+    MessageRate,
 ]
