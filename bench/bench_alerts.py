@@ -32,10 +32,13 @@ from movements.app.core.models import (
     Alert,
     AlertWord,
     HelpRequest,
+    HelpRequestLanguage,
+    HelpRequestSkill,
     User,
+    codes_of,
     today,
 )
-from movements.app.core.taxonomy import SKILLS, URGENCIES, pack, unpack
+from movements.app.core.taxonomy import SKILLS, URGENCIES
 from movements.app.factory import create_app
 from movements.app.feeds import tokens
 
@@ -128,20 +131,23 @@ def make_requests(rng: random.Random, count: int, author: int) -> list[HelpReque
     made = []
     with database.atomic():
         for _ in range(count):
-            made.append(
-                HelpRequest.create(
-                    author=author,
-                    title=_text(rng, 5, 14)[:200],
-                    description=_text(rng, 30, 60),
-                    skills=pack(rng.sample(list(SKILLS), rng.randint(1, 3))),
-                    country=rng.choice(COUNTRIES),
-                    languages=pack([*rng.sample(LANGUAGES, rng.randint(1, 2)), "en"]),
-                    urgency=rng.choice(list(URGENCIES)),
-                    visibility=rng.choice(["everyone"] * 8 + ["signed_in", "stars"]),
-                    min_stars=2,
-                    expires_on=today().replace(year=today().year + 1),
-                )
+            help_request = HelpRequest.create(
+                author=author,
+                title=_text(rng, 5, 14)[:200],
+                description=_text(rng, 30, 60),
+                country=rng.choice(COUNTRIES),
+                urgency=rng.choice(list(URGENCIES)),
+                visibility=rng.choice(["everyone"] * 8 + ["signed_in", "stars"]),
+                min_stars=2,
+                expires_on=today().replace(year=today().year + 1),
             )
+            skills = rng.sample(list(SKILLS), rng.randint(1, 3))
+            spoken = {*rng.sample(LANGUAGES, rng.randint(1, 2)), "en"}
+            for table, codes in ((HelpRequestSkill, skills), (HelpRequestLanguage, spoken)):
+                table.insert_many(
+                    [{"help_request": help_request, "code": code} for code in codes]
+                ).execute()
+            made.append(help_request)
     return made
 
 
@@ -172,7 +178,8 @@ def python_scan(help_request: HelpRequest) -> int:
     for alert_id, word in AlertWord.select(AlertWord.alert, AlertWord.word).tuples():
         alert_words.setdefault(alert_id, set()).add(word)
     text = set(words.terms(f"{help_request.title} {help_request.description}"))
-    skills, languages = set(unpack(help_request.skills)), set(unpack(help_request.languages))
+    skills = set(codes_of(HelpRequestSkill, help_request.id))
+    languages = set(codes_of(HelpRequestLanguage, help_request.id))
     found = 0
     query = Alert.select(
         Alert.id, Alert.paused, Alert.skill, Alert.country, Alert.language, Alert.urgency

@@ -35,6 +35,8 @@ def measure(instance: Path, size: int, runs: int, seconds: float, clients: int) 
     app_loads, signed_in_loads, hello_loads = [], [], []
     with Clients(clients) as pool, Server("app", str(instance)) as app, Server("hello") as hello:
         pool.run(app.port, ["/requests"], WARM_UP_SECONDS, clients)
+        # each client signs in here, once, and keeps its session for the timed runs
+        pool.run(app.port, ["/requests"], WARM_UP_SECONDS, clients, account=account)
         pool.run(hello.port, ["/"], WARM_UP_SECONDS, clients)
         for _ in range(runs):
             app_loads.append(pool.run(app.port, ["/requests"], seconds, clients))

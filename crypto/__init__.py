@@ -8,6 +8,15 @@ from .binding import associated_data
 from .errors import DecryptionError, KeyringError
 from .keyring import Keyring
 from .padding import BUCKET_SIZE, pad, padded_length, unpad
+from .password_keys import (
+    PasswordKeys,
+    check_password,
+    is_record,
+    new_password_keys,
+    record_parameters,
+    unwrap_with_key,
+    wrap_with_key,
+)
 from .sealing import open_sealed, seal
 from .session_keys import open_session_key, seal_session_key
 from .userkeys import (
@@ -32,11 +41,15 @@ __all__ = [
     "KdfParameters",
     "Keyring",
     "KeyringError",
+    "PasswordKeys",
     "associated_data",
+    "check_password",
     "current_kdf_parameters",
     "generate_keypair",
+    "is_record",
     "kdf_parameters_of",
     "needs_rewrap",
+    "new_password_keys",
     "open_sealed",
     "open_session_key",
     "pad",
@@ -44,10 +57,13 @@ __all__ = [
     "private_bytes",
     "private_from_bytes",
     "public_bytes",
+    "record_parameters",
     "seal",
     "seal_session_key",
     "unpad",
     "unwrap_private_key",
+    "unwrap_with_key",
     "use_kdf_parameters",
     "wrap_private_key",
+    "wrap_with_key",
 ]

@@ -3,22 +3,21 @@
 import pytest
 
 from movements.app.factory import create_app
-from movements.app.keys import passwords, userkeys
+from movements.app.keys import userkeys
 from movements.app.requests import rules as requests_rules
-from movements.crypto import KdfParameters
 from movements.crypto import userkeys as crypto_userkeys
-from tests.support.accounts import make_user, request_fields
+from tests.support.accounts import CHEAP_KDF, make_user, request_fields
 
 
 @pytest.fixture(autouse=True)
 def cheap_argon2(monkeypatch):
-    """Production argon2 costs 64 MiB and a noticeable fraction of a second; tests need neither."""
-    monkeypatch.setattr(userkeys, "RECOVERY_CODE_KDF", KdfParameters(1, 8, 1))
+    """Production argon2 costs 64 MiB and a noticeable fraction of a second; tests need neither.
+
+    Passwords' records and wrapped keys both take their cost from crypto's current parameters.
+    """
+    monkeypatch.setattr(userkeys, "RECOVERY_CODE_KDF", CHEAP_KDF)
     # through monkeypatch, so it is undone in order with other tests' patches of crypto
-    monkeypatch.setattr(crypto_userkeys, "_current", KdfParameters(1, 8, 1))
-    passwords.use_parameters(time_cost=1, memory_cost=8, parallelism=1)
-    yield
-    passwords.use_parameters(**passwords.ARGON2_PARAMETERS)
+    monkeypatch.setattr(crypto_userkeys, "_current", CHEAP_KDF)
 
 
 @pytest.fixture

@@ -17,11 +17,13 @@ from movements.app.core.models import (
     AlertWord,
     Block,
     HelpRequest,
+    HelpRequestLanguage,
+    HelpRequestSkill,
     User,
+    codes_of,
     today,
 )
 from movements.app.core.models.alerts import ANY
-from movements.app.core.taxonomy import unpack
 from movements.app.core.visibility import is_open, visible_to_each_member
 from movements.app.notifications.rules import notify_many
 
@@ -46,9 +48,9 @@ def candidates(help_request: HelpRequest) -> ModelSelect:
         .join(HelpRequest, on=(HelpRequest.id == help_request.id))
         .where(
             (Alert.paused == False)  # noqa: E712 -- SQL "= 0", which seeks the index
-            & Alert.skill.in_([ANY, *unpack(help_request.skills)])
+            & Alert.skill.in_([ANY, *codes_of(HelpRequestSkill, help_request.id)])
             & Alert.country.in_([ANY, help_request.country])
-            & Alert.language.in_([ANY, *unpack(help_request.languages)])
+            & Alert.language.in_([ANY, *codes_of(HelpRequestLanguage, help_request.id)])
             & Alert.urgency.in_([ANY, help_request.urgency])
             & admits_words
             & visible_to_each_member()

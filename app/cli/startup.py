@@ -11,20 +11,24 @@ terminal or systemd's journal; nothing about visitors is ever in it.
 import threading
 from pathlib import Path
 
-from movements.app.keys import argon2_pool, passwords
+from movements.app.keys import argon2_pool
+from movements.crypto import current_kdf_parameters
 from movements.onion import OnionStatus
 
 WATCH_SECONDS = 1.0
 
 
+def _mib_per_hash() -> int:
+    return current_kdf_parameters().memory_cost // 1024
+
+
 def argon2_memory_mib(workers: int) -> int:
     """The most memory password hashing can take at once: workers × slots × one hash."""
-    per_hash = passwords.ARGON2_PARAMETERS["memory_cost"] // 1024
-    return workers * argon2_pool.ARGON2_SLOTS * per_hash
+    return workers * argon2_pool.ARGON2_SLOTS * _mib_per_hash()
 
 
 def workers_line(workers: int) -> str:
-    per_hash = passwords.ARGON2_PARAMETERS["memory_cost"] // 1024
+    per_hash = _mib_per_hash()
     return (
         f"workers: {workers}; password hashing takes at most {workers} × "
         f"{argon2_pool.ARGON2_SLOTS} × {per_hash} MiB = {argon2_memory_mib(workers)} MiB"

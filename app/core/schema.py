@@ -6,14 +6,16 @@ a fresh database gets the current tables directly and is stamped with the last v
 
 from collections.abc import Callable
 
-from peewee import IntegerField, Model
+from peewee import IntegerField, Model, Table
 from playhouse.migrate import SchemaMigrator, migrate
 
-from movements.app.core import names
+from movements.app.core import facets, names
 from movements.app.core.db import database, is_sqlite
 from movements.app.core.models import (
     ALERT_TABLES,
     TABLES,
+    HelpRequestLanguage,
+    HelpRequestSkill,
     LoginSession,
     RequestText,
     User,
@@ -79,12 +81,67 @@ def add_alerts_and_feeds(_migrator: SchemaMigrator) -> None:
     database.create_tables(ALERT_TABLES, safe=True)
 
 
+COPIED_PER_STATEMENT = 1000
+
+
+def _codes(packed: str) -> list[str]:
+    return sorted({code for code in packed.split(",") if code})
+
+
+def file_requests_under_tables(migrator: SchemaMigrator) -> None:
+    """Version 6: requests' skills and languages move from ",a,b," strings to indexed tables,
+    and SQLite's full-text index of requests is rebuilt with their facets (app/core/facets.py).
+
+    Every request keeps its codes; the index again holds exactly the searchable requests.
+    """
+    database.create_tables([HelpRequestSkill, HelpRequestLanguage], safe=True)
+    packed = {"skills", "languages"}
+    if not packed <= {column.name for column in database.get_columns("help_request")}:
+        return  # a database stamped with an older version may have been made as it is now
+    read = ("id", "title", "description", "skills", "languages", "country", "urgency", "status")
+    old = Table("help_request", read).bind(database)
+    if is_sqlite():
+        RequestText.drop_table(safe=True)
+        RequestText.create_table()
+    unsearchable = ("withdrawn", "expired", "removed")
+    last = 0
+    while True:
+        batch = list(
+            old.select(*(getattr(old, name) for name in read))
+            .where(old.id > last)
+            .order_by(old.id)
+            .limit(COPIED_PER_STATEMENT)
+            .tuples()
+        )
+        if not batch:
+            break
+        last = batch[-1][0]
+        skills = [(row[0], code) for row in batch for code in _codes(row[3])]
+        languages = [(row[0], code) for row in batch for code in _codes(row[4])]
+        for table, rows in ((HelpRequestSkill, skills), (HelpRequestLanguage, languages)):
+            if rows:
+                table.insert_many(rows, fields=[table.help_request, table.code]).execute()
+        searchable = [
+            (row_id, title, description, facets.words(_codes(sk), _codes(la), country, urgency))
+            for row_id, title, description, sk, la, country, urgency, status in batch
+            if status not in unsearchable
+        ]
+        if is_sqlite() and searchable:
+            columns = [RequestText.rowid, RequestText.title, RequestText.description]
+            RequestText.insert_many(searchable, fields=[*columns, RequestText.facets]).execute()
+    migrate(
+        migrator.drop_column("help_request", "skills"),
+        migrator.drop_column("help_request", "languages"),
+    )
+
+
 # Append only: MIGRATIONS[n] takes a database from version n+1 to n+2.
 MIGRATIONS: list[Migration] = [
     recompute_username_skeletons,
     add_user_language,
     add_session_sealed_key,
     add_alerts_and_feeds,
+    file_requests_under_tables,
 ]
 
 

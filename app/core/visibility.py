@@ -3,7 +3,9 @@
 `visible_to` is the rule as a query clause; every listing filters with it, and `can_see` and
 `get_visible` ask the database the same clause about one request, so a listing can never show
 what a request's own page refuses. `visible_to_each_member` is the same clause over every
-account at once, so the alerts that announce a request reach only those who may open it.
+account at once, so the alerts that announce a request reach only those who may open it, and
+`visibility_clause` is it for a kind of viewer whose id and trust stars are given as values or
+as slots of a prepared query (app/core/prepared.py).
 """
 
 from peewee import Expression
@@ -11,13 +13,27 @@ from peewee import Expression
 from movements.app.core.errors import NotFound
 from movements.app.core.models import HelpRequest, User, today
 
+ANONYMOUS, MEMBER, PROVIDER = "anonymous", "member", "provider"
+
+
+def viewer_kind(viewer: User | None) -> str:
+    if viewer is None:
+        return ANONYMOUS
+    return PROVIDER if viewer.is_provider else MEMBER
+
+
+def visibility_clause(kind: str, viewer_id=None, trust_stars=None) -> Expression:
+    """Requests a viewer of this kind may see: their own, and others' that are not removed and
+    whose visibility admits them (everyone; anyone signed in; providers with enough stars)."""
+    if kind == ANONYMOUS:
+        return (HelpRequest.status != HelpRequest.REMOVED) & (HelpRequest.visibility == "everyone")
+    return _seen_by_member(viewer_id, kind == PROVIDER, trust_stars)
+
 
 def visible_to(viewer: User | None) -> Expression:
-    """Requests the viewer may see: their own, and others' that are not removed and whose
-    visibility admits them (everyone; anyone signed in; providers with enough trust stars)."""
     if viewer is None:
-        return (HelpRequest.status != HelpRequest.REMOVED) & (HelpRequest.visibility == "everyone")
-    return _seen_by_member(viewer.id, viewer.is_provider, viewer.trust_stars)
+        return visibility_clause(ANONYMOUS)
+    return visibility_clause(viewer_kind(viewer), viewer.id, viewer.trust_stars)
 
 
 def visible_to_each_member() -> Expression:
@@ -27,7 +43,7 @@ def visible_to_each_member() -> Expression:
 
 
 def _seen_by_member(viewer_id, is_provider, trust_stars) -> Expression:
-    """The rule for a signed-in viewer, given as one user's values or as columns."""
+    """The rule for a signed-in viewer, given as one user's values, as slots or as columns."""
     admitted = HelpRequest.visibility.in_(("everyone", "signed_in"))
     admitted |= (
         (HelpRequest.visibility == "stars") & is_provider & (HelpRequest.min_stars <= trust_stars)

@@ -1,6 +1,7 @@
 """Each account's X25519 key pair: made at sign-up, unwrapped at sign-in, sealed to the session.
 
-The private key is stored only wrapped: under the password (argon2id, 64 MiB) and once under
+The private key is stored only wrapped: under the wrapping key of the password's record (the
+same argon2id run, 64 MiB, that checks the password: app/keys/passwords.py) and once under
 each recovery code. At sign-in the unwrapped key is sealed under a key derived from the new
 session's cookie token (crypto/session_keys.py) and stored with the session's row, so any
 process serving the database opens it for the browser holding the cookie, a restart keeps it,
@@ -19,13 +20,14 @@ from movements.crypto import (
     KdfParameters,
     associated_data,
     generate_keypair,
-    needs_rewrap,
     open_session_key,
     private_bytes,
     private_from_bytes,
     seal_session_key,
     unwrap_private_key,
+    unwrap_with_key,
     wrap_private_key,
+    wrap_with_key,
 )
 
 # A recovery code already carries 80 random bits; memory hardness would only slow sign-up.
@@ -40,17 +42,17 @@ def _code_slot(user: User) -> bytes:
     return associated_data("recovery_code", user.id, "wrapped_key")
 
 
-def give_keys(user: User, password: str) -> X25519PrivateKey:
-    """A new key pair for the user, wrapped under the password; the caller saves the user."""
+def give_keys(user: User, wrapping_key: bytes) -> X25519PrivateKey:
+    """A new key pair for the user, wrapped under their password's wrapping key; the caller
+    saves the user."""
     private, public = generate_keypair()
     user.public_key = public
-    rewrap(user, private, password)
+    rewrap(user, private, wrapping_key)
     return private
 
 
-def rewrap(user: User, private: X25519PrivateKey, password: str) -> None:
-    with argon2_slot():
-        user.wrapped_key = wrap_private_key(private, password, context=_password_slot(user))
+def rewrap(user: User, private: X25519PrivateKey, wrapping_key: bytes) -> None:
+    user.wrapped_key = wrap_with_key(private, wrapping_key, context=_password_slot(user))
 
 
 def store_recovery_codes(user: User, private: X25519PrivateKey, codes: list[str]) -> None:
@@ -73,19 +75,24 @@ def store_recovery_codes(user: User, private: X25519PrivateKey, codes: list[str]
     ).execute()
 
 
-def unlock_with_password(user: User, password: str) -> X25519PrivateKey | None:
-    """The private key, rewrapped on the way if the stored cost is out of date."""
+def unlock(user: User, wrapping_key: bytes) -> X25519PrivateKey | None:
+    """The private key, with the wrapping key the password's check gave."""
+    try:
+        return unwrap_with_key(bytes(user.wrapped_key), wrapping_key, context=_password_slot(user))
+    except DecryptionError:
+        return None
+
+
+def unlock_from_before(user: User, password: str) -> X25519PrivateKey | None:
+    """The private key of an account from before P1 records, wrapped under an argon2id run
+    of its own: once, on the sign-in that moves the account over."""
     try:
         with argon2_slot():
-            private = unwrap_private_key(
+            return unwrap_private_key(
                 bytes(user.wrapped_key), password, context=_password_slot(user)
             )
     except DecryptionError:
         return None
-    if needs_rewrap(bytes(user.wrapped_key)):
-        rewrap(user, private, password)
-        user.save()
-    return private
 
 
 def unlock_with_code(user: User, code_row: RecoveryCode, code: str) -> X25519PrivateKey | None:

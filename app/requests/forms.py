@@ -11,7 +11,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from movements.app.core.eligibility import eligible_countries
 from movements.app.core.models import HelpRequest
-from movements.app.core.taxonomy import REQUEST_STATUSES, SKILLS, URGENCIES, VISIBILITIES, languages
+from movements.app.core.taxonomy import (
+    REQUEST_STATUSES,
+    SKILLS,
+    URGENCIES,
+    VISIBILITIES,
+    in_visitors_language,
+    languages,
+)
 from movements.app.requests.rules import Filters, RequestFields
 from movements.app.web.forms import CheckboxListField, Form, MaxItems, options
 
@@ -110,11 +117,12 @@ class BrowseForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        anything = {"": _l("Any")}
-        self.skill.choices = options({**anything, **SKILLS})
+        # plain text in the visitor's language: this form is built for every list of requests
+        anything = {"": str(_l("Any"))}
+        self.skill.choices = options({**anything, **in_visitors_language(SKILLS)})
         self.country.choices = options({**anything, **eligible_countries()})
         self.language.choices = options({**anything, **languages()})
-        self.urgency.choices = options({**anything, **URGENCIES})
+        self.urgency.choices = options({**anything, **in_visitors_language(URGENCIES)})
 
     def filters(self) -> Filters:
         return Filters(

@@ -69,8 +69,8 @@ def make_blueprint() -> Blueprint:
         return render_template(
             "requests/show.html",
             req=help_request,
-            skills=unpack(help_request.skills),
-            languages=unpack(help_request.languages),
+            skills=rules.skills_of(help_request),
+            languages=rules.languages_of(help_request),
             is_open=is_open(help_request),
             offers=offer_rules.offers_for_author(g.user, help_request),
             own_offer=offer_rules.own_offer(g.user, help_request),
@@ -139,9 +139,9 @@ def _form_data(help_request) -> dict:
     return {
         "title": help_request.title,
         "description": help_request.description,
-        "skills": unpack(help_request.skills),
+        "skills": rules.skills_of(help_request),
         "country": help_request.country,
-        "languages": unpack(help_request.languages),
+        "languages": rules.languages_of(help_request),
         "urgency": help_request.urgency,
         "visibility": help_request.visibility,
         "min_stars": help_request.min_stars,

@@ -18,6 +18,7 @@ from flask import current_app, flash, g, redirect, session
 from flask_babel import gettext as _
 
 from movements.app.core.models import LoginSession, User, utcnow
+from movements.app.core.prepared import Prepared, slot
 from movements.app.keys import userkeys
 from movements.app.web.return_to import login_url
 
@@ -77,6 +78,16 @@ def _idle_timeout() -> datetime.timedelta:
     return datetime.timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
 
 
+# asked on every request of a signed-in browser
+_SESSION = Prepared(
+    lambda _shape: (
+        LoginSession.select(LoginSession, User)
+        .join(User)
+        .where(LoginSession.token_hash == slot("token_hash"))
+    )
+)
+
+
 def load_current_user() -> None:
     """Find the user behind this request's cookie, and open their key with it.
 
@@ -90,12 +101,8 @@ def load_current_user() -> None:
     if not token:
         return
     token_hash = _token_hash(token) if isinstance(token, str) else None
-    row = (
-        LoginSession.select(LoginSession, User)
-        .join(User)
-        .where(LoginSession.token_hash == token_hash)
-        .first()
-    )
+    found = _SESSION.objects(None, token_hash=token_hash)
+    row = found[0] if found else None
     now = utcnow()
     live = row is not None and row.expires_at > now and row.idle_expires_at > now
     key = None

@@ -4,6 +4,7 @@ A signed-in user's key is in the database too, sealed under their session's cook
 database opens it only together with that cookie, and then opens only that user's data.
 """
 
+import base64
 import hashlib
 import shutil
 import sqlite3
@@ -18,10 +19,11 @@ from movements.crypto import (
     DecryptionError,
     Keyring,
     associated_data,
+    check_password,
     open_sealed,
     open_session_key,
     private_from_bytes,
-    unwrap_private_key,
+    unwrap_with_key,
 )
 from tests.support.accounts import PASSWORD, as_user, post
 
@@ -99,19 +101,19 @@ def test_no_server_key_opens_any_sealed_value(app, instance, journey, tmp_path):
 def test_the_users_password_opens_their_data_in_the_seized_copy(app, instance, journey, tmp_path):
     copy = seize(instance, tmp_path)
     with sqlite3.connect(copy / "movements.sqlite3") as conn:
-        user_id, wrapped = conn.execute(
-            "select id, wrapped_key from user where username = 'lawyer_anna'"
+        user_id, record, wrapped = conn.execute(
+            "select id, password_hash, wrapped_key from user where username = 'lawyer_anna'"
         ).fetchone()
         (sealed,) = conn.execute(
             "select sealed_value from contactfield where user_id = ?", (user_id,)
         ).fetchone()
+    slot = associated_data("user", user_id, "wrapped_key")
+    assert check_password(record, "a wrong guess") is None
+    # what the record keeps to check a password opens nothing
+    verifier = base64.b64decode(record.rsplit("$", 1)[1] + "=")
     with pytest.raises(DecryptionError):
-        unwrap_private_key(
-            wrapped, "a wrong guess", context=associated_data("user", user_id, "wrapped_key")
-        )
-    key = unwrap_private_key(
-        wrapped, PASSWORD, context=associated_data("user", user_id, "wrapped_key")
-    )
+        unwrap_with_key(wrapped, verifier, context=slot)
+    key = unwrap_with_key(wrapped, check_password(record, PASSWORD), context=slot)
     context = associated_data("contact_field", "sealed_value", user_id, "signal")
     assert open_sealed(sealed, key, context).decode() == CONTACT
 

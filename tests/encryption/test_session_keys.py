@@ -13,7 +13,7 @@ from playhouse.migrate import SchemaMigrator, migrate
 from movements.app.accounts.deletion import delete_account
 from movements.app.core import db, schema
 from movements.app.core.models import LoginSession, User, utcnow
-from movements.app.keys import userkeys
+from movements.app.keys import passwords, userkeys
 from movements.app.keys.contacts import set_contact
 from movements.crypto import private_bytes
 from tests.support.accounts import PASSWORD, as_user, key_of, post
@@ -84,7 +84,9 @@ def test_another_users_sealed_key_opens_nothing(app, leila, activist, provider):
 
 def test_a_key_pair_replaced_since_sign_in_signs_the_browser_out(leila, activist):
     user = User.get_by_id(activist.id)
-    userkeys.give_keys(user, PASSWORD)
+    fresh = passwords.new_password(PASSWORD)
+    user.password_hash = fresh.record
+    userkeys.give_keys(user, fresh.wrapping_key)
     user.save()
     assert_signed_out_cleanly(leila)
 

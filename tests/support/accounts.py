@@ -4,8 +4,11 @@ import re
 
 from movements.app.accounts import rules as accounts
 from movements.app.requests import rules as requests_rules
+from movements.crypto import KdfParameters
 
 PASSWORD = "correct horse battery"
+# the least argon2id accepts, for every password and wrapped key of the suite (tests/conftest.py)
+CHEAP_KDF = KdfParameters(1, 8, 1)
 CSRF_INPUT = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
 )

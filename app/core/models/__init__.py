@@ -19,6 +19,12 @@ from movements.app.core.models.directory import (
     StandingOfferText,
     create_search_index,
 )
+from movements.app.core.models.facets import (
+    FACET_TABLES,
+    HelpRequestLanguage,
+    HelpRequestSkill,
+    codes_of,
+)
 from movements.app.core.models.mail import MAIL_TABLES, MailAddress, MailOutbox
 from movements.app.core.models.marketplace import (
     MARKETPLACE_TABLES,
@@ -62,6 +68,7 @@ from movements.app.core.models.trust import (
 
 TABLES = [
     *MARKETPLACE_TABLES,
+    *FACET_TABLES,
     *DIRECTORY_TABLES,
     *TRUST_TABLES,
     *REPORT_TABLES,
@@ -94,6 +101,8 @@ __all__ = [
     "FeedToken",
     "FormSubmission",
     "HelpRequest",
+    "HelpRequestLanguage",
+    "HelpRequestSkill",
     "Invitation",
     "Judgement",
     "Listing",
@@ -119,6 +128,7 @@ __all__ = [
     "Story",
     "User",
     "Vouch",
+    "codes_of",
     "create_search_index",
     "new_public_id",
     "today",

@@ -129,9 +129,8 @@ class HelpRequest(BaseModel):
     author = ForeignKeyField(User, backref="requests", on_delete="CASCADE")
     title = CharField(max_length=200)
     description = TextField()
-    skills = CharField(max_length=512)
+    # its skills and languages are rows of their own (app/core/models/facets.py)
     country = CharField(max_length=2)
-    languages = CharField(max_length=512)
     urgency = CharField(max_length=8)
     visibility = CharField(max_length=16)
     min_stars = IntegerField(default=0)
@@ -155,7 +154,14 @@ class SearchText(FTS5Model):
 
 
 class RequestText(SearchText):
-    """Full-text index of open requests' titles and descriptions."""
+    """Full-text index of searchable requests: their words, and what they are filed under.
+
+    `facets` holds a word for each skill, language, country and urgency (app/core/facets.py),
+    so on SQLite one MATCH finds requests by any mix of filters and words, intersecting the
+    index's lists instead of reading requests one by one.
+    """
+
+    facets = SearchField()
 
     class Meta:
         table_name = "help_request_text"
