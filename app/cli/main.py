@@ -106,12 +106,14 @@ def cmd_serve(args) -> int:
     if args.unix_socket:
         print(f"serving on unix socket {args.unix_socket}", flush=True)
     else:
+        app.config["LOOPBACK_PORT"] = args.port  # redirects name it (app/web/faces.py)
         print(f"serving on http://{args.host}:{args.port}/", flush=True)
     staff_listener = None
     if args.staff_socket:  # a system tor's staff onion forwards here, with or without ours
         staff_listener = (None, args.staff_socket)
     elif staff_target is not None:
         staff_listener = ((args.host, staff_port), None)
+        app.config["STAFF_LOOPBACK_PORT"] = staff_port
     try:
         serve(app, ((args.host, args.port), args.unix_socket), staff_listener)
     finally:

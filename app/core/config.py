@@ -110,6 +110,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "ONION_ADDRESS": os.environ.get("MOVEMENTS_ONION_ADDRESS") or None,
         "STAFF_ONION_ADDRESS": os.environ.get("MOVEMENTS_STAFF_ONION_ADDRESS") or None,
         "MIRROR_HOST": os.environ.get("MOVEMENTS_MIRROR_HOST") or None,
+        # the loopback ports `movements serve` listens on, for absolute redirects (faces.py)
+        "LOOPBACK_PORT": None,
+        "STAFF_LOOPBACK_PORT": None,
         # the onion supervisor retries a lost tor forever, waiting at most this long in between
         "TOR_RETRY_MAX_SECONDS": _retry_seconds(
             os.environ.get("MOVEMENTS_TOR_RETRY_MAX_SECONDS", "60")
