@@ -172,9 +172,9 @@ def test_a_message_typed_before_the_session_ended_reaches_its_page_and_is_sent(
     with running_server(instance, "--no-onion") as server:
         tab = RawVisitor(server.base, cookies=tab.cookies)
         sent = tab.post(url + "/messages", {"text": TYPED}, token=typed_on)
-        assert sent.status == 302 and sent.header("Location") == "/login?next=" + url
-        again = tab.post(sent.header("Location"), {"username": "leila", "password": PASSWORD})
-        assert again.status == 302 and again.header("Location") == url
+        assert sent.status == 302 and sent.header("Location") == f"{server.base}/login?next={url}"
+        again = tab.post(f"/login?next={url}", {"username": "leila", "password": PASSWORD})
+        assert again.status == 302 and again.header("Location") == server.base + url
         assert tab.get(url).status == 200
         # the first tab, still open on the form, sends it with the token from before
         shown = tab.post(url + "/messages", {"text": TYPED}, token=typed_on)

@@ -88,6 +88,11 @@ def cmd_serve(args) -> int:
         staff_listener = ((args.host, staff_port), None)
     public_socket = bind(((args.host, args.port), args.unix_socket))
     staff_socket = bind(staff_listener) if staff_listener is not None else None
+    # redirects name the port this server was told to listen on, never a Host's (app/web/faces.py)
+    if not args.unix_socket:
+        app.config["LOOPBACK_PORT"] = args.port
+    if staff_listener is not None and staff_listener[0] is not None:
+        app.config["STAFF_LOOPBACK_PORT"] = staff_port
     tor = None
     announcer = startup.OnionAnnouncer()
     if not args.no_onion and not (args.unix_socket and not args.tor_control):
@@ -152,6 +157,8 @@ def cmd_serve(args) -> int:
         faces = {
             "MOVEMENTS_ONION_ADDRESS": app.config["ONION_ADDRESS"],
             "MOVEMENTS_STAFF_ONION_ADDRESS": app.config["STAFF_ONION_ADDRESS"],
+            "MOVEMENTS_LOOPBACK_PORT": str(app.config["LOOPBACK_PORT"] or ""),
+            "MOVEMENTS_STAFF_LOOPBACK_PORT": str(app.config["STAFF_LOOPBACK_PORT"] or ""),
         }
         environment = {name: value for name, value in faces.items() if value}
         return serve_with_workers(

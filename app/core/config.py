@@ -110,6 +110,10 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "ONION_ADDRESS": os.environ.get("MOVEMENTS_ONION_ADDRESS") or None,
         "STAFF_ONION_ADDRESS": os.environ.get("MOVEMENTS_STAFF_ONION_ADDRESS") or None,
         "MIRROR_HOST": os.environ.get("MOVEMENTS_MIRROR_HOST") or None,
+        # the loopback ports `movements serve` listens on, for absolute redirects (faces.py)
+        # set by `movements serve` (and passed to its workers): the ports redirects name
+        "LOOPBACK_PORT": _port_from("MOVEMENTS_LOOPBACK_PORT"),
+        "STAFF_LOOPBACK_PORT": _port_from("MOVEMENTS_STAFF_LOOPBACK_PORT"),
         # the onion supervisor retries a lost tor forever, waiting at most this long in between
         "TOR_RETRY_MAX_SECONDS": _retry_seconds(
             os.environ.get("MOVEMENTS_TOR_RETRY_MAX_SECONDS", "60")
@@ -125,3 +129,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     }
     config.update(overrides)
     return config
+
+
+def _port_from(variable: str) -> int | None:
+    value = os.environ.get(variable, "")
+    return int(value) if value.isdigit() else None

@@ -1,8 +1,10 @@
 from flask import Blueprint, g, render_template
 
-from movements.app.requests.rules import requests_of
-from movements.app.stories.rules import latest
+from movements.app.requests.rules import Filters, browse, requests_of
+from movements.app.stories.rules import latest as latest_stories
 from movements.app.trust.stars import STAR_TABLE
+
+LATEST = 5  # open requests everyone may see, on the front page
 
 
 def make_blueprint() -> Blueprint:
@@ -11,7 +13,11 @@ def make_blueprint() -> Blueprint:
     @bp.get("/")
     def index():
         mine = requests_of(g.user) if g.user is not None and g.user.is_activist else []
-        return render_template("index.html", my_requests=mine, stories=latest())
+        # what anyone may see, whoever asks: the same rule as /requests for a signed-out visitor
+        latest = browse(None, Filters(), LATEST)[0] if g.user is None else []
+        return render_template(
+            "index.html", my_requests=mine, latest=latest, stories=latest_stories()
+        )
 
     @bp.get("/healthz")
     def healthz():

@@ -29,13 +29,15 @@ const problems = [];
 const page = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth);
 if (page > width) problems.push(`scrolls sideways: ${page}px wide`);
 const name = (e) => `${e.tagName.toLowerCase()} "${(e.innerText || e.name || "").slice(0, 30)}"`;
-for (const e of document.querySelectorAll(controls)) {
+// a control folded away (in a closed menu) is not on the screen until its menu is opened
+const shown = (e) => e.checkVisibility();
+for (const e of [...document.querySelectorAll(controls)].filter(shown)) {
   const box = e.getBoundingClientRect();
   if (box.left < -0.5 || box.right > width + 0.5) {
     problems.push(`${name(e)} sticks out: ${box.left}..${box.right}`);
   }
 }
-for (const button of document.querySelectorAll("button")) {
+for (const button of [...document.querySelectorAll("button")].filter(shown)) {
   // scrolled to, not scrollIntoView(): that would move where the next Tab starts from
   const at = button.getBoundingClientRect();
   const [x, y] = [at.left + at.width / 2, at.top + at.height / 2];
@@ -95,12 +97,20 @@ class Person:
     def follow(self, link_text: str, partial: bool = False) -> None:
         """Follow the first link with these words (or starting with them, if `partial`)."""
         how = By.PARTIAL_LINK_TEXT if partial else By.LINK_TEXT
-        self._navigate(self.driver.find_element(how, link_text))
+        self._navigate(self._unfolded(self.driver.find_element(how, link_text)))
 
     def press(self, words: str) -> None:
         """Press the button with these words, and wait for the page it leads to."""
         xpath = f"//button[normalize-space()={literal(words)}]"
-        self._navigate(self.driver.find_element(By.XPATH, xpath))
+        self._navigate(self._unfolded(self.driver.find_element(By.XPATH, xpath)))
+
+    def _unfolded(self, element: WebElement) -> WebElement:
+        """The element, after opening the menu it is folded into, as a person on a phone
+        taps "Menu" first (on a wide screen the menu's links are shown without it)."""
+        if not element.is_displayed():
+            for summary in element.find_elements(By.XPATH, "ancestor::details[not(@open)]/summary"):
+                summary.click()
+        return element
 
     def _navigate(self, element: WebElement) -> None:
         page = self.driver.find_element(By.TAG_NAME, "html")
