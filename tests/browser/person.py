@@ -97,20 +97,30 @@ class Person:
     def follow(self, link_text: str, partial: bool = False) -> None:
         """Follow the first link with these words (or starting with them, if `partial`)."""
         how = By.PARTIAL_LINK_TEXT if partial else By.LINK_TEXT
-        self._navigate(self._unfolded(self.driver.find_element(how, link_text)))
+        try:
+            link = self.driver.find_element(how, link_text)
+        except NoSuchElementException:  # folded into the menu: its links read as no text
+            self.open_menu()
+            link = self.driver.find_element(how, link_text)
+        self._navigate(link)
 
     def press(self, words: str) -> None:
         """Press the button with these words, and wait for the page it leads to."""
-        xpath = f"//button[normalize-space()={literal(words)}]"
-        self._navigate(self._unfolded(self.driver.find_element(By.XPATH, xpath)))
+        button = self.driver.find_element(By.XPATH, f"//button[normalize-space()={literal(words)}]")
+        if not button.is_displayed():
+            self.open_menu()
+        self._navigate(button)
 
-    def _unfolded(self, element: WebElement) -> WebElement:
-        """The element, after opening the menu it is folded into, as a person on a phone
-        taps "Menu" first (on a wide screen the menu's links are shown without it)."""
-        if not element.is_displayed():
-            for summary in element.find_elements(By.XPATH, "ancestor::details[not(@open)]/summary"):
+    def open_menu(self) -> None:
+        """Tap "Menu", as a person on a phone does. A wide screen shows the menu's links without
+        it, but WebDriver reads whatever is in a closed <details> as hidden: there the menu is
+        only marked open, which changes nothing on the screen."""
+        for menu in self.driver.find_elements(By.CSS_SELECTOR, "details.menu:not([open])"):
+            summary = menu.find_element(By.TAG_NAME, "summary")
+            if summary.is_displayed():
                 summary.click()
-        return element
+            else:
+                self.driver.execute_script("arguments[0].open = true;", menu)
 
     def _navigate(self, element: WebElement) -> None:
         page = self.driver.find_element(By.TAG_NAME, "html")
@@ -159,6 +169,7 @@ class Person:
         return [e.text for e in self.driver.find_elements(By.CSS_SELECTOR, ".error")]
 
     def has_link(self, link_text: str) -> bool:
+        self.open_menu()
         try:
             self.driver.find_element(By.LINK_TEXT, link_text)
         except NoSuchElementException:

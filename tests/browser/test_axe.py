@@ -161,3 +161,28 @@ def test_axe_notices_faint_text_an_unlabelled_field_and_a_missing_language(chrom
     )
     found = " ".join(violations(driver))
     assert "color-contrast" in found and "label" in found and "html-has-lang" in found
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_axe_finds_nothing_on_a_form_sent_back_or_on_the_recovery_codes(
+    site, chromium, artifacts, viewport
+):
+    """Pages no link reaches: a form returned with its errors, and the page after sign-up."""
+    person = Person(chromium(viewport), site.market.base, viewport, artifacts, "newcomer")
+    person.visit("/login")
+    person.fill("Username", ACTIVIST)
+    person.fill("Password", "not the password")
+    person.press("Log in")
+    assert person.errors(), "the sign-in form did not come back with an error"
+    found = violations(person.driver)
+    person.visit("/signup")
+    person.fill("Username", f"newcomer_{viewport}")
+    person.fill("Password", PASSWORD)
+    person.fill("Password again", PASSWORD)
+    person.choose("I can help")
+    person.choose("I have read the notice above and understand it.")
+    person.press("Create my account")
+    assert person.heading() == "Your recovery codes", person.errors()
+    found += violations(person.driver)
+    assert found == [], "\n".join(found)
+    assert person.problems == [], "\n".join(person.problems)

@@ -70,3 +70,11 @@ def test_a_redirect_on_the_staff_onion_names_the_staff_onion(app):
     client.application.wsgi_app = StaffListener(app.wsgi_app)
     location = client.get("/account", headers={"Host": f"{STAFF_ONION}:81"}).headers["Location"]
     assert location.startswith(f"http://{STAFF_ONION}/login"), location
+
+
+def test_a_redirect_on_the_staff_listener_on_loopback_names_the_staff_port(app):
+    app.config.update(LOOPBACK_PORT=8000, STAFF_LOOPBACK_PORT=8001)
+    client = app.test_client()
+    client.application.wsgi_app = StaffListener(app.wsgi_app)
+    location = client.get("/account", headers={"Host": "127.0.0.1:9"}).headers["Location"]
+    assert location.startswith("http://127.0.0.1:8001/login"), location
