@@ -2,12 +2,15 @@
 
 import datetime
 import hashlib
+import re
+from collections.abc import Callable
 from functools import cache, lru_cache, partial
 from pathlib import Path
 
 from babel.dates import format_date as babel_format_date
 from flask import Flask, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, get_locale, get_translations
+from jinja2 import pass_context
 from markupsafe import Markup
 from werkzeug.local import LocalProxy
 
@@ -23,6 +26,8 @@ LABELS = {
     "urgency_names": taxonomy.URGENCIES,
 }
 DATE_FORMAT = "medium"  # Flask-Babel's own default, which the `dateformat` filter used
+LINK_MARK = "~0~"  # stands in for a value in the one URL built by `link_to_each`
+NEEDS_NO_ESCAPING = re.compile(r"[A-Za-z0-9_-]+")  # a public id, a username of ASCII letters
 
 
 @cache
@@ -63,6 +68,54 @@ def dateformat(value) -> str:
     return format_date(value, DATE_FORMAT)
 
 
+def link_to_each(endpoint: str, key: str) -> Callable[[object], str]:
+    """`url_for(endpoint, key=value)` for a whole list of values at the cost of one url_for.
+
+    A list of twenty requests links to each, and url_for costs about what rendering a row does.
+    A value that needs no escaping takes the place of a mark in the one URL built; any other is
+    built by url_for itself.
+    """
+    built = url_for(endpoint, **{key: LINK_MARK})
+
+    def link(value) -> str:
+        text = str(value)
+        if NEEDS_NO_ESCAPING.fullmatch(text) and built.count(LINK_MARK) == 1:
+            return built.replace(LINK_MARK, text)
+        return url_for(endpoint, **{key: text})
+
+    return link
+
+
+def page_catalog() -> dict:
+    """The catalog of the language a page is rendered in, found once for the page."""
+    return {"page_catalog": get_translations()}
+
+
+def _catalog(context):
+    # a macro imported without the page's context asks Flask-Babel, as every string used to
+    return context.get("page_catalog") or get_translations()
+
+
+@pass_context
+def _gettext(context, string: str) -> str:
+    return _catalog(context).ugettext(string)
+
+
+@pass_context
+def _ngettext(context, singular: str, plural: str, number: int) -> str:
+    return _catalog(context).ungettext(singular, plural, number)
+
+
+@pass_context
+def _pgettext(context, message_context: str, string: str) -> str:
+    return _catalog(context).upgettext(message_context, string)
+
+
+@pass_context
+def _npgettext(context, message_context: str, singular: str, plural: str, number: int) -> str:
+    return _catalog(context).unpgettext(message_context, singular, plural, number)
+
+
 def init_app(app: Flask) -> None:
     def asset_url(filename: str) -> str:
         """A URL that changes with the file, so browsers may cache it for a year."""
@@ -75,8 +128,19 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["language_list"] = language_list
     app.jinja_env.filters["isolate"] = isolate
     app.jinja_env.filters["dateformat"] = dateformat
+    # `_()` in a template: Flask-Babel finds the catalog again for every string, through the
+    # request's context, the locale and a cache; a page shows dozens, so each page finds it once
+    app.jinja_env.install_gettext_callables(
+        gettext=_gettext,
+        ngettext=_ngettext,
+        newstyle=True,
+        pgettext=_pgettext,
+        npgettext=_npgettext,
+    )
+    app.context_processor(page_catalog)
     app.jinja_env.globals.update(
         asset_url=asset_url,
+        link_to_each=link_to_each,
         submission_key=submissions.new_key,
         unpack=taxonomy.unpack,
         # names in the language of each request, not of the first one
