@@ -41,6 +41,13 @@ def language_list(codes) -> str:
     return ", ".join(names.get(code, code) for code in codes)
 
 
+@pass_context
+def skill_list(context, codes) -> str:
+    """Skill codes as the names a reader knows, in one comma-separated line."""
+    names = context.get("skill_names") or taxonomy.in_visitors_language(taxonomy.SKILLS)
+    return ", ".join(names.get(code, code) for code in codes)
+
+
 def isolate(text) -> Markup:
     """User text inside a translated sentence, in <bdi>: a Persian title in an English
     sentence (or the reverse) keeps its own direction and leaves the sentence's alone."""
@@ -58,13 +65,14 @@ def _formatted_date(day: datetime.date, locale: str) -> str:
     return babel_format_date(day, DATE_FORMAT, locale=locale)
 
 
-def dateformat(value) -> str:
+@pass_context
+def dateformat(context, value) -> str:
     """A date as the visitor's language writes it; each date formatted once per language.
 
     A list of twenty requests shows twenty dates, mostly the same few days.
     """
     if type(value) is datetime.date:
-        return _formatted_date(value, str(get_locale()))
+        return _formatted_date(value, context.get("page_locale") or str(get_locale()))
     return format_date(value, DATE_FORMAT)
 
 
@@ -87,8 +95,8 @@ def link_to_each(endpoint: str, key: str) -> Callable[[object], str]:
 
 
 def page_catalog() -> dict:
-    """The catalog of the language a page is rendered in, found once for the page."""
-    return {"page_catalog": get_translations()}
+    """The language a page is rendered in and its catalog, found once for the page."""
+    return {"page_locale": str(get_locale()), "page_catalog": get_translations()}
 
 
 def _catalog(context):
@@ -126,6 +134,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["language_list"] = language_list
+    app.jinja_env.filters["skill_list"] = skill_list
     app.jinja_env.filters["isolate"] = isolate
     app.jinja_env.filters["dateformat"] = dateformat
     # `_()` in a template: Flask-Babel finds the catalog again for every string, through the
