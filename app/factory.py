@@ -66,6 +66,7 @@ def create_app(config: dict | None = None, instance_path: Path | None = None) ->
     csrf.init_app(app)
     with db.database.connection_context():
         upgrade()
+    db.release_idle()  # nothing is kept open before the first request
 
     @app.before_request
     def _who():

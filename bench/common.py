@@ -78,6 +78,15 @@ class Server:
         self.process.terminate()
         self.process.wait(timeout=30)
 
+    def processor_seconds(self) -> float:
+        """Processor time the server process has used so far, all its threads, user and system.
+
+        Unlike pages per second, this does not depend on what else the cores are doing: a busy
+        machine makes a page wait longer, not cost more.
+        """
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def peak_memory_mib(self) -> float:
         """The server process's peak resident memory so far (VmHWM)."""
         status = Path(f"/proc/{self.process.pid}/status").read_text()
@@ -93,6 +102,11 @@ class Load:
     statuses: Counter = field(default_factory=Counter)
     seconds: float = 0.0
     refused: list[float] = field(default_factory=list)  # answers 503 (Busy) alone
+    server_seconds: float = 0.0  # processor time the server spent meanwhile, when measured
+
+    @property
+    def server_ms_per_answer(self) -> float:
+        return self.server_seconds * 1000 / len(self.latencies)
 
     @property
     def per_second(self) -> float:
@@ -146,6 +160,12 @@ def _signed_in(connection: http.client.HTTPConnection, account: tuple[str, str])
         time.sleep(float(response.getheader("Retry-After", "1")))
     if response.status != 302:
         raise RuntimeError(f"signing in as {account[0]} answered {response.status}")
+    cookie = response.getheader("Set-Cookie", cookie).split(";")[0]
+    # the first page after signing in adds the form token's secret to the cookie; a browser
+    # keeps the cookie it is given, so the pages after that do not change it again
+    connection.request("GET", "/", headers={"Cookie": cookie})
+    response = connection.getresponse()
+    response.read()
     return response.getheader("Set-Cookie", cookie).split(";")[0]
 
 

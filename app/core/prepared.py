@@ -12,7 +12,16 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from peewee import Field, Query, Value
+from peewee import (
+    AutoField,
+    CharField,
+    Field,
+    ForeignKeyField,
+    IntegerField,
+    Query,
+    TextField,
+    Value,
+)
 
 from movements.app.core.db import database
 
@@ -28,6 +37,17 @@ def slot(name: str) -> Value:
     """A place for the value named `name`, filled in at each run (and never converted by
     peewee on the way in: pass what the column holds, a date for a date)."""
     return Value(_Slot(name), converter=False)
+
+
+# columns both drivers already hand over as Python would read them (text, integers)
+_READ_AS_GIVEN = (CharField, TextField, IntegerField, AutoField, ForeignKeyField)
+
+
+def _reader(column):
+    """How a column's value is read: as its field reads it (a date, a boolean), or as given."""
+    if isinstance(column, Field) and not isinstance(column, _READ_AS_GIVEN):
+        return column.python_value
+    return None
 
 
 class Prepared:
@@ -48,7 +68,7 @@ class Prepared:
             query = self._build(shape)
             sql, params = query.sql()
             columns = getattr(query, "selected_columns", None) or []
-            readers = [c.python_value if isinstance(c, Field) else None for c in columns]
+            readers = [_reader(column) for column in columns]
             with self._lock:
                 kept = self._kept.setdefault(key, (sql, params, readers, query))
         return kept

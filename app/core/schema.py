@@ -82,6 +82,7 @@ def add_alerts_and_feeds(_migrator: SchemaMigrator) -> None:
 
 
 COPIED_PER_STATEMENT = 1000
+DROPS_COLUMNS_IN_PLACE = (3, 35, 0)
 
 
 def _codes(packed: str) -> list[str]:
@@ -98,6 +99,12 @@ def file_requests_under_tables(migrator: SchemaMigrator) -> None:
     packed = {"skills", "languages"}
     if not packed <= {column.name for column in database.get_columns("help_request")}:
         return  # a database stamped with an older version may have been made as it is now
+    if is_sqlite() and database.obj.server_version < DROPS_COLUMNS_IN_PLACE:
+        # an older SQLite rebuilds the table to drop a column, and dropping the old table
+        # inside this transaction would delete every offer and match of every request with it
+        raise RuntimeError(
+            "this upgrade needs SQLite 3.35 or later (Debian 12 has 3.40); nothing was changed"
+        )
     read = ("id", "title", "description", "skills", "languages", "country", "urgency", "status")
     old = Table("help_request", read).bind(database)
     if is_sqlite():

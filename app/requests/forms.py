@@ -1,3 +1,6 @@
+from functools import lru_cache
+
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     IntegerField,
@@ -9,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from movements.app.core.eligibility import eligible_countries
+from movements.app.core.eligibility import eligible_countries, eligible_statuses
 from movements.app.core.models import HelpRequest
 from movements.app.core.taxonomy import (
     REQUEST_STATUSES,
@@ -20,6 +23,7 @@ from movements.app.core.taxonomy import (
     languages,
 )
 from movements.app.requests.rules import Filters, RequestFields
+from movements.app.web.filter_fields import FilterField
 from movements.app.web.forms import CheckboxListField, Form, MaxItems, options
 
 EXPIRY_CHOICES = {7: _l("1 week"), 30: _l("1 month"), 90: _l("3 months"), 180: _l("6 months")}
@@ -96,6 +100,20 @@ class RequestForm(WhereFields):
         )
 
 
+@lru_cache(maxsize=64)
+def _filter_choices(_locale: str, _eligible: tuple[str, ...]) -> dict:
+    """The browse filters' choices in one language (and for one setting of eligible countries),
+    made once: the form is built for every list of requests."""
+    anything = {"": str(_l("Any"))}
+    labels = {
+        "skill": {**anything, **in_visitors_language(SKILLS)},
+        "country": {**anything, **eligible_countries()},
+        "language": {**anything, **languages()},
+        "urgency": {**anything, **in_visitors_language(URGENCIES)},
+    }
+    return {name: (options(offered), frozenset(offered)) for name, offered in labels.items()}
+
+
 class BrowseForm(Form):
     """The filters of /requests, read from the query string; no CSRF on a GET."""
 
@@ -103,11 +121,11 @@ class BrowseForm(Form):
         csrf = False
 
     q = StringField(_l("Words"), validators=[Optional(), Length(max=200)])
-    skill = SelectField(_l("Skill"), validators=[Optional()])
-    country = SelectField(_l("Country"), validators=[Optional()])
-    language = SelectField(_l("Language"), validators=[Optional()])
-    urgency = SelectField(_l("Urgency"), validators=[Optional()])
-    status = SelectField(
+    skill = FilterField(_l("Skill"), validators=[Optional()])
+    country = FilterField(_l("Country"), validators=[Optional()])
+    language = FilterField(_l("Language"), validators=[Optional()])
+    urgency = FilterField(_l("Urgency"), validators=[Optional()])
+    status = FilterField(
         _l("Status"),
         choices=options({k: REQUEST_STATUSES[k] for k in ("open", "matched", "completed")}),
         default="open",
@@ -117,12 +135,9 @@ class BrowseForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # plain text in the visitor's language: this form is built for every list of requests
-        anything = {"": str(_l("Any"))}
-        self.skill.choices = options({**anything, **in_visitors_language(SKILLS)})
-        self.country.choices = options({**anything, **eligible_countries()})
-        self.language.choices = options({**anything, **languages()})
-        self.urgency.choices = options({**anything, **in_visitors_language(URGENCIES)})
+        offered = _filter_choices(str(get_locale()), eligible_statuses())
+        for name, (choices, values) in offered.items():
+            self[name].offer(choices, values)
 
     def filters(self) -> Filters:
         return Filters(

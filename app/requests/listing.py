@@ -36,6 +36,7 @@ FACET_COLUMNS = {facets.COUNTRY: HelpRequest.country, facets.URGENCY: HelpReques
 class Listed:
     """A request as the list shows it."""
 
+    id: int
     public_id: str
     title: str
     country: str
@@ -143,10 +144,7 @@ def list_page(
     }
     rows = _PAGE.rows(shape, **values)
     skills = _skills_of([row[0] for row in rows])
-    return [
-        Listed(public_id, title, country, urgency, created_on, skills.get(row_id, []))
-        for row_id, public_id, title, country, urgency, created_on in rows
-    ]
+    return [Listed(*row, skills=skills.get(row[0], [])) for row in rows]
 
 
 def _skills_of(ids: list[int]) -> dict[int, list[str]]:
