@@ -40,7 +40,7 @@ from movements.app.core.models import (
 )
 from movements.app.core.taxonomy import SKILLS, URGENCIES
 from movements.app.factory import create_app
-from movements.app.feeds import tokens
+from movements.app.keys import feed_tokens
 
 OWNERS = 5_000
 SEED = 17
@@ -199,11 +199,11 @@ def python_scan(help_request: HelpRequest) -> int:
 def feed_timings(app, runs: int) -> dict[str, float]:
     """Median microseconds per answer, the four kinds of address interleaved."""
     owner = User.get(User.username == "bench_owner_1")
-    revoked = tokens.turn_on(owner)
-    valid = tokens.turn_on(owner)
+    revoked = feed_tokens.turn_on(owner)
+    valid = feed_tokens.turn_on(owner)
     paths = {
         "existing feed (200)": f"/feeds/{valid}",
-        "wrong token (404)": f"/feeds/{secrets.token_urlsafe(tokens.TOKEN_BYTES)}",
+        "wrong token (404)": f"/feeds/{secrets.token_urlsafe(feed_tokens.TOKEN_BYTES)}",
         "revoked token (404)": f"/feeds/{revoked}",
         "malformed token (404)": "/feeds/not-a-token",
     }

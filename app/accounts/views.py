@@ -14,7 +14,7 @@ from movements.app.accounts.forms import (
 )
 from movements.app.accounts.signup import sign_up
 from movements.app.core.taxonomy import pack, unpack
-from movements.app.keys import contacts
+from movements.app.keys import contacts, feed_tokens
 from movements.app.mail import addresses as mail_addresses
 from movements.app.mail import settings as mail_settings
 from movements.app.web.csrf import shows_form_again
@@ -195,5 +195,6 @@ def account_page(**forms) -> str:
         codes_left=rules.remaining_recovery_codes(user),
         email=mail_addresses.settings_of(user),
         email_offered=mail_settings.enabled(),
+        feed=feed_tokens.feeds_on(user),
         **page,
     )

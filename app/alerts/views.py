@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 
 from movements.app.alerts import rules
 from movements.app.alerts.forms import AlertForm, RenameForm
+from movements.app.keys import feed_tokens
 from movements.app.web.csrf import shows_form_again
 from movements.app.web.sessions import login_required
 
@@ -11,8 +12,6 @@ RECENT_SHOWN = 10
 
 def make_blueprint() -> Blueprint:
     bp = Blueprint("alerts", __name__)
-    bp.add_app_template_global(rules.title_of, "alert_title")
-    bp.add_app_template_global(rules.describe, "alert_description")
 
     @bp.get("/alerts")
     @login_required
@@ -73,13 +72,20 @@ def make_blueprint() -> Blueprint:
 
 
 def _index_page(errors=()):
-    return render_template("alerts/index.html", alerts=rules.alerts_of(g.user), errors=errors)
+    alerts = [
+        (alert, rules.title_of(alert), rules.describe(alert), recent)
+        for alert, recent in rules.alerts_of(g.user)
+    ]
+    return render_template("alerts/index.html", alerts=alerts, errors=errors)
 
 
 def _alert_page(alert, form):
     return render_template(
         "alerts/show.html",
         alert=alert,
+        title=rules.title_of(alert),
+        description=rules.describe(alert),
+        feeds_on=feed_tokens.feeds_on(g.user) is not None,
         form=form,
         browse_arguments=rules.browse_arguments(alert),
         recent=rules.recent_matches(alert, RECENT_SHOWN),

@@ -19,22 +19,21 @@ from flask_babel import gettext as _
 
 from movements.app.alerts import rules as alert_rules
 from movements.app.core.models import User
-from movements.app.feeds import atom, tokens
+from movements.app.feeds import atom
+from movements.app.keys import feed_tokens
 from movements.app.notifications import rules as notification_rules
 from movements.app.requests import rules as request_rules
 from movements.app.requests.forms import BrowseForm
+from movements.app.requests.links import filter_arguments, requests_feed_url
 from movements.app.web.faces import own_origin
 from movements.app.web.i18n import supported_code
 from movements.app.web.sessions import login_required
 
 FEED_SIZE = 50
-FILTERS = ("q", "skill", "country", "language", "urgency", "status")
 
 
 def make_blueprint() -> Blueprint:
     bp = Blueprint("feeds", __name__)
-    bp.add_app_template_global(tokens.feeds_on, "private_feeds_on")
-    bp.add_app_template_global(requests_feed_url, "requests_feed_url")
 
     @bp.get("/requests.atom")
     def requests():
@@ -46,7 +45,7 @@ def make_blueprint() -> Blueprint:
         filters.page = 1
         results, _more = request_rules.browse(None, filters, FEED_SIZE)
         origin = _origin()
-        page = url_for("requests.browse", **_filter_arguments())
+        page = url_for("requests.browse", **filter_arguments())
         feed = atom.Feed(
             id=origin + page,
             title=f"{_('Requests for help')} · {_('Movements')}",
@@ -60,7 +59,7 @@ def make_blueprint() -> Blueprint:
 
     @bp.get("/feeds/<token>")
     def notifications(token):
-        owner = tokens.owner_of(token)
+        owner = feed_tokens.owner_of(token)
         origin = _origin()
         with force_locale(_language_of(owner)):
             entries = [
@@ -85,7 +84,7 @@ def make_blueprint() -> Blueprint:
 
     @bp.get("/feeds/<token>/<alert_id>")
     def alert(token, alert_id):
-        owner = tokens.owner_of(token)
+        owner = feed_tokens.owner_of(token)
         alert = alert_rules.get_own(owner, alert_id)
         origin = _origin()
         with force_locale(_language_of(owner)):
@@ -108,10 +107,13 @@ def make_blueprint() -> Blueprint:
     @login_required
     def turn_on():
         """Make the addresses (again) and show them, this once."""
-        token = tokens.turn_on(g.user)
+        token = feed_tokens.turn_on(g.user)
         origin = _origin()
         alerts = [
-            (alert, origin + url_for("feeds.alert", token=token, alert_id=alert.public_id))
+            (
+                alert_rules.title_of(alert),
+                origin + url_for("feeds.alert", token=token, alert_id=alert.public_id),
+            )
             for alert, _recent in alert_rules.alerts_of(g.user)
         ]
         return render_template(
@@ -123,20 +125,11 @@ def make_blueprint() -> Blueprint:
     @bp.post("/account/feeds/off")
     @login_required
     def turn_off():
-        tokens.turn_off(g.user)
+        feed_tokens.turn_off(g.user)
         flash(_("Your private feeds are off. Their addresses no longer work."))
         return redirect(url_for("accounts.account"))
 
     return bp
-
-
-def _filter_arguments() -> dict[str, str]:
-    return {name: request.args[name] for name in FILTERS if request.args.get(name)}
-
-
-def requests_feed_url() -> str:
-    """The public feed of the /requests page being shown, with the same filters."""
-    return url_for("feeds.requests", **_filter_arguments())
 
 
 def _origin() -> str:

@@ -18,6 +18,7 @@ from movements.app.offers import rules as offer_rules
 from movements.app.offers.forms import OfferForm
 from movements.app.requests import rules
 from movements.app.requests.forms import BrowseForm, RequestForm, WhereForm
+from movements.app.requests.links import requests_feed_url
 from movements.app.web import submissions, throttle
 from movements.app.web.csrf import shows_form_again
 from movements.app.web.sessions import login_required
@@ -30,11 +31,22 @@ def make_blueprint() -> Blueprint:
     def browse():
         form = BrowseForm(request.args)
         if not form.validate():
-            return render_template("requests/browse.html", form=form, results=[], more=False), 400
+            return render_template(
+                "requests/browse.html",
+                form=form,
+                results=[],
+                more=False,
+                feed_url=requests_feed_url(),
+            ), 400
         filters = form.filters()
         results, more = rules.browse(g.user, filters, current_app.config["PAGE_SIZE"])
         return render_template(
-            "requests/browse.html", form=form, results=results, more=more, page=filters.page
+            "requests/browse.html",
+            form=form,
+            results=results,
+            more=more,
+            page=filters.page,
+            feed_url=requests_feed_url(),
         )
 
     @bp.get("/requests/filters")

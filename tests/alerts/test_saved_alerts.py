@@ -9,7 +9,7 @@ import pytest
 from movements.app.accounts.deletion import delete_account
 from movements.app.alerts.rules import MAX_ALERTS
 from movements.app.core.models import Alert, AlertMatch, AlertWord, FeedToken, today
-from movements.app.feeds import tokens
+from movements.app.keys import feed_tokens
 from movements.app.requests import rules as requests_rules
 from tests.support.accounts import as_user, post, request_fields
 from tests.support.pages import problems_in
@@ -171,7 +171,7 @@ def test_deleting_an_account_takes_its_alerts_their_words_and_its_feed_token(
     planted = f"watchword{secrets.token_hex(6)}"
     save(provider, skill="legal", words=f"detained {planted}")
     requests_rules.create_request(activist, request_fields(title=f"About {planted} and more"))
-    tokens.turn_on(provider)
+    feed_tokens.turn_on(provider)
     assert AlertMatch.select().count() == 1
     delete_account(provider)
     for model in (Alert, AlertWord, AlertMatch, FeedToken):
