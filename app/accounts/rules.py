@@ -1,5 +1,6 @@
 """Who an account is: creating it, proving it, recovering it, and its contact fields."""
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -20,13 +21,46 @@ from movements.crypto import PasswordKeys
 
 USERNAME_MIN, USERNAME_MAX = 3, 32
 USERNAME_PUNCTUATION = set("_-.")
+MARKS = {"Mn", "Mc", "Me"}
+MARKS_ON_ONE_LETTER = 4  # a Burmese or Thai syllable stacks up to three; more is decoration
+# Marks that draw nothing: variation selectors, the grapheme joiner, Khmer and Mongolian fillers
+INVISIBLE_MARKS = (
+    range(0x034F, 0x0350),
+    range(0x17B4, 0x17B6),
+    range(0x180B, 0x1810),
+    range(0xFE00, 0xFE10),
+    range(0xE0100, 0xE01F0),
+)
+
+
+def _written_in_letters(name: str) -> bool:
+    """Letters, digits and . _ - only, where a letter may carry its vowel signs and accents.
+
+    Thai, Burmese, Devanagari and vowelled Arabic write most names with combining marks, which
+    `isalnum` refuses on their own; a mark counts as part of the letter it follows, never on
+    punctuation, never invisible, and never stacked past what a script writes.
+    """
+    on_letter = 0
+    for index, char in enumerate(name):
+        if unicodedata.category(char) in MARKS:
+            on_letter += 1
+            invisible = any(ord(char) in block for block in INVISIBLE_MARKS)
+            if index == 0 or invisible or on_letter > MARKS_ON_ONE_LETTER:
+                return False
+            if not name[index - on_letter].isalnum():
+                return False
+        elif char.isalnum() or char in USERNAME_PUNCTUATION:
+            on_letter = 0
+        else:
+            return False
+    return True
 
 
 def username_problem(name: str):
     """Why a (normalised) username cannot be used, or None."""
     if not USERNAME_MIN <= len(name) <= USERNAME_MAX:
         return _l("A username has 3 to 32 characters.")
-    if not all(ch.isalnum() or ch in USERNAME_PUNCTUATION for ch in name):
+    if not _written_in_letters(name):
         return _l("Use letters, digits, and . _ - only.")
     if names.is_mixed_script(name):
         return _l("Use letters of one alphabet only, so nobody can imitate your name.")
