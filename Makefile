@@ -35,7 +35,7 @@ test: $(VENV)/.installed-test ## install with test extras, lint, and run the who
 check: $(VENV)/.installed-test ## lint and the fast tests (no tor, PostgreSQL or browser): the everyday loop
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -q -m "not slow and not tor and not postgres and not browser"
+	$(BIN)/python -m pytest -q -n auto -m "not slow and not tor and not postgres and not browser"
 
 lint: $(VENV)/.installed-test ## lint and check formatting
 	$(BIN)/ruff check .

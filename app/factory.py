@@ -5,12 +5,16 @@ from pathlib import Path
 from flask import Flask, g, request
 
 from movements.app.accounts import views as accounts
+from movements.app.alerts import views as alerts
 from movements.app.core import db, eligibility
 from movements.app.core.config import default_instance_path, load_config
 from movements.app.core.schema import upgrade
 from movements.app.directory import views as directory
-from movements.app.keys import userkeys, vault
+from movements.app.feeds import views as feeds
+from movements.app.keys import vault
 from movements.app.language import views as language
+from movements.app.mail import settings as mail_settings
+from movements.app.mail import views as mail
 from movements.app.main import views as main
 from movements.app.matches import views as matches
 from movements.app.notifications import rules as notification_rules
@@ -20,6 +24,7 @@ from movements.app.profiles import views as profiles
 from movements.app.reports import views as reports
 from movements.app.requests import views as help_requests
 from movements.app.staff import views as staff
+from movements.app.stories import views as stories
 from movements.app.trust import views as trust
 from movements.app.web import (
     csrf,
@@ -31,7 +36,6 @@ from movements.app.web import (
     pagecache,
     security,
     templating,
-    throttle,
 )
 from movements.app.web.sessions import load_current_user
 
@@ -51,8 +55,7 @@ def create_app(config: dict | None = None, instance_path: Path | None = None) ->
     logs.install_redaction()
     db.init_app(app)
     vault.init_app(app)
-    userkeys.init_app(app)
-    throttle.init_app(app)
+    mail_settings.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     security.init_app(app)
@@ -63,6 +66,7 @@ def create_app(config: dict | None = None, instance_path: Path | None = None) ->
     csrf.init_app(app)
     with db.database.connection_context():
         upgrade()
+    db.release_idle()  # nothing is kept open before the first request
 
     @app.before_request
     def _who():
@@ -78,7 +82,7 @@ def create_app(config: dict | None = None, instance_path: Path | None = None) ->
         return {"current_user": g.get("user"), "unread_notifications": unread}
 
     areas = (main, accounts, help_requests, offers, matches, profiles, notifications, directory)
-    areas += (staff, trust, reports, eligibility, language)
+    areas += (staff, trust, reports, eligibility, language, alerts, feeds, mail, stories)
     for area in areas:
         app.register_blueprint(area.make_blueprint())
     return app

@@ -78,6 +78,15 @@ class Server:
         self.process.terminate()
         self.process.wait(timeout=30)
 
+    def processor_seconds(self) -> float:
+        """Processor time the server process has used so far, all its threads, user and system.
+
+        Unlike pages per second, this does not depend on what else the cores are doing: a busy
+        machine makes a page wait longer, not cost more.
+        """
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def peak_memory_mib(self) -> float:
         """The server process's peak resident memory so far (VmHWM)."""
         status = Path(f"/proc/{self.process.pid}/status").read_text()
@@ -92,6 +101,12 @@ class Load:
     latencies: list[float] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    refused: list[float] = field(default_factory=list)  # answers 503 (Busy) alone
+    server_seconds: float = 0.0  # processor time the server spent meanwhile, when measured
+
+    @property
+    def server_ms_per_answer(self) -> float:
+        return self.server_seconds * 1000 / len(self.latencies)
 
     @property
     def per_second(self) -> float:
@@ -119,33 +134,66 @@ def _session(connection: http.client.HTTPConnection) -> tuple[str, str]:
     return cookie, CSRF_INPUT.search(page).group(1)
 
 
+SIGN_IN_ATTEMPTS = 20
+
+
 def _signed_in(connection: http.client.HTTPConnection, account: tuple[str, str]) -> str:
-    """The cookie of a session signed in as `account`, through the sign-in form."""
+    """The cookie of a session signed in as `account`, through the sign-in form.
+
+    Clients signing in at once may find every password check taken (503 with Retry-After):
+    they come back as a browser would, a bounded number of times.
+    """
     cookie, token = _session(connection)
     username, password = (urllib.parse.quote_plus(part) for part in account)
-    connection.request(
-        "POST",
-        "/login",
-        body=f"csrf_token={token}&username={username}&password={password}",
-        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
-    )
-    response = connection.getresponse()
-    response.read()
+    for _attempt in range(SIGN_IN_ATTEMPTS):
+        connection.request(
+            "POST",
+            "/login",
+            body=f"csrf_token={token}&username={username}&password={password}",
+            headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+        )
+        response = connection.getresponse()
+        response.read()
+        if response.status != 503:
+            break
+        connection.close()  # the next attempt opens a fresh connection
+        time.sleep(float(response.getheader("Retry-After", "1")))
     if response.status != 302:
         raise RuntimeError(f"signing in as {account[0]} answered {response.status}")
+    cookie = response.getheader("Set-Cookie", cookie).split(";")[0]
+    # the first page after signing in adds the form token's secret to the cookie; a browser
+    # keeps the cookie it is given, so the pages after that do not change it again
+    connection.request("GET", "/", headers={"Cookie": cookie})
+    response = connection.getresponse()
+    response.read()
     return response.getheader("Set-Cookie", cookie).split(";")[0]
 
 
-def client(job: dict) -> tuple[list[float], dict]:
-    """One client: GETs (anonymous or signed in) or wrong-password sign-ins, until the deadline."""
+# this client process's signed-in sessions, kept from run to run: signing in costs argon2,
+# which a timed run would otherwise measure along with the pages
+_cookies: dict[tuple[int, str], str] = {}
+
+
+def _session_cookie(connection, port: int, account: tuple[str, str]) -> str:
+    key = (port, account[0])
+    if key not in _cookies:
+        _cookies[key] = _signed_in(connection, account)
+    return _cookies[key]
+
+
+def client(job: dict) -> tuple[list[float], dict, list[float]]:
+    """One client: GETs (anonymous or signed in) or wrong-password sign-ins, until the deadline.
+
+    Returns every latency, the count of each status, and the latencies of 503 answers alone.
+    """
     connection = _connect(job["port"])
     headers, body = {}, None
-    if job.get("sign_in"):
+    if job.get("sign_in") or job.get("sign_in_as"):
         cookie, token = _session(connection)
         headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
     elif job.get("account"):
-        headers = {"Cookie": _signed_in(connection, job["account"])}
-    latencies, statuses = [], Counter()
+        headers = {"Cookie": _session_cookie(connection, job["port"], job["account"])}
+    latencies, statuses, refused = [], Counter(), []
     time.sleep(max(0.0, job["start_at"] - time.time()))
     deadline = job["start_at"] + job["seconds"]
     paths = job["paths"]
@@ -153,21 +201,36 @@ def client(job: dict) -> tuple[list[float], dict]:
         if time.time() >= deadline:
             break
         started = time.perf_counter()
-        if job.get("sign_in"):
+        if job.get("sign_in_as"):
+            # the right password of an account of its own: each sign-in succeeds (302)
+            username, password = (urllib.parse.quote_plus(p) for p in job["sign_in_as"])
+            body = f"csrf_token={token}&username={username}&password={password}"
+            connection.request("POST", "/login", body=body, headers=headers)
+        elif job.get("sign_in"):
             name = f"nobody{os.getpid()}x{count}"
             body = f"csrf_token={token}&username={name}&password=wrong+password+{count}"
-            connection.request("POST", "/login", body=body, headers=headers)
+            method, path = "POST", "/login"
         else:
-            connection.request("GET", paths[count % len(paths)], headers=headers)
-        response = connection.getresponse()
+            method, path = "GET", paths[count % len(paths)]
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # the server closed a kept-alive connection (an idle timeout): open another, once
+            connection.close()
+            connection = _connect(job["port"])
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
         response.read()
         latencies.append((time.perf_counter() - started) * 1000)
         statuses[response.status] += 1
+        if response.status == 503:
+            refused.append(latencies[-1])
         if response.will_close:
             connection.close()
             connection = _connect(job["port"])
     connection.close()
-    return latencies, dict(statuses)
+    return latencies, dict(statuses), refused
 
 
 class Clients:
@@ -184,13 +247,21 @@ class Clients:
         self.pool.terminate()
         self.pool.join()
 
-    def start(self, port: int, paths: list[str], seconds: float, clients: int, **job):
-        """Begin a load in the background; `.get()` on the result gives the Load."""
-        start_at = time.time() + 0.5
+    def start(
+        self, port: int, paths: list[str], seconds: float, clients: int, lead: float = 0.5, **job
+    ):
+        """Begin a load in the background; `.get()` on the result gives the Load.
+
+        The clients prepare (connect, sign in) during the `lead` seconds, then all begin at once.
+        """
+        start_at = time.time() + lead
+        accounts = job.pop("accounts", None)  # one each, for clients that sign in as someone
         jobs = [
             {"port": port, "paths": paths, "seconds": seconds, "start_at": start_at, **job}
             for _ in range(clients)
         ]
+        for number, one in enumerate(jobs if accounts else []):
+            one["sign_in_as"] = accounts[number]
         return _Pending(self.pool.map_async(client, jobs), seconds)
 
     def run(self, port: int, paths: list[str], seconds: float, clients: int, **job) -> Load:
@@ -203,9 +274,10 @@ class _Pending:
 
     def get(self) -> Load:
         load = Load(seconds=self.seconds)
-        for latencies, statuses in self.result.get(timeout=self.seconds + 300):
+        for latencies, statuses, refused in self.result.get(timeout=self.seconds + 300):
             load.latencies += latencies
             load.statuses.update(statuses)
+            load.refused += refused
         return load
 
 

@@ -4,7 +4,8 @@ A few authors sign up through the app's own rules (real keys, real argon2). Thei
 in through the statement peewee's insert_many writes for the model, executed for a thousand
 rows at a time by sqlite3's executemany inside transactions: peewee spends about 0.3 ms
 building SQL for each row it inserts itself, which would make a million rows take six minutes.
-The full-text index is filled alongside, as the app fills it for each request it stores.
+The skills and languages tables and the full-text index (words and facets) are filled
+alongside, as the app fills them for each request it stores.
 """
 
 import datetime
@@ -14,9 +15,16 @@ import time
 from pathlib import Path
 
 from movements.app.accounts.rules import register
+from movements.app.core import facets
 from movements.app.core.db import database
-from movements.app.core.models import HelpRequest, RequestText, User
-from movements.app.core.taxonomy import SKILLS, URGENCIES, countries, languages, pack
+from movements.app.core.models import (
+    HelpRequest,
+    HelpRequestLanguage,
+    HelpRequestSkill,
+    RequestText,
+    User,
+)
+from movements.app.core.taxonomy import SKILLS, URGENCIES, countries, languages
 from movements.app.factory import create_app
 
 AUTHORS = 8
@@ -28,9 +36,7 @@ COLUMNS = (
     HelpRequest.author,
     HelpRequest.title,
     HelpRequest.description,
-    HelpRequest.skills,
     HelpRequest.country,
-    HelpRequest.languages,
     HelpRequest.urgency,
     HelpRequest.visibility,
     HelpRequest.min_stars,
@@ -38,7 +44,14 @@ COLUMNS = (
     HelpRequest.created_on,
     HelpRequest.expires_on,
 )
-SEARCH_COLUMNS = (RequestText.rowid, RequestText.title, RequestText.description)
+SEARCH_COLUMNS = (
+    RequestText.rowid,
+    RequestText.title,
+    RequestText.description,
+    RequestText.facets,
+)
+SKILL_COLUMNS = (HelpRequestSkill.help_request, HelpRequestSkill.code)
+LANGUAGE_COLUMNS = (HelpRequestLanguage.help_request, HelpRequestLanguage.code)
 SEED = 7
 
 TOPICAL = (
@@ -107,6 +120,18 @@ def reader_account(instance: Path) -> tuple[str, str]:
     return READER, READER_PASSWORD
 
 
+def sign_in_accounts(instance: Path, count: int) -> list[tuple[str, str]]:
+    """Providers who sign in with their right password, one per client of a sign-in flood
+    (each account counts its own attempts: app/web/throttle.py)."""
+    app = create_app(instance_path=instance)
+    accounts = [(f"bench_signer_{number}", READER_PASSWORD) for number in range(count)]
+    with app.app_context(), database.connection_context():
+        for name, password in accounts:
+            if not User.select().where(User.username == name).exists():
+                register(name, password, "provider", "")
+    return accounts
+
+
 def _authors() -> list[int]:
     existing = [u.id for u in User.select(User.id).where(User.role == User.ACTIVIST)]
     for number in range(len(existing), AUTHORS):
@@ -118,28 +143,33 @@ def _authors() -> list[int]:
 
 
 def _rows(rng: random.Random, start_id: int, count: int, authors: list[int]):
-    """Rows in the order of COLUMNS, dates as ISO strings as peewee stores them."""
+    """Rows in the order of COLUMNS, dates as ISO strings as peewee stores them, each with
+    its skills and languages."""
     today = datetime.date.today()
     country_codes, language_codes, skill_codes = list(countries()), list(languages()), list(SKILLS)
     for offset in range(count):
         created = today - datetime.timedelta(days=rng.randint(0, 89))
         visibility = _weighted(rng, VISIBILITIES)
-        yield (
+        title, description = _text(rng, 5, 14)[:200], _text(rng, 30, 60)
+        skills = sorted(rng.sample(skill_codes, rng.randint(1, 3)))
+        country = rng.choice(country_codes[:40]) if rng.random() < 0.8 else "IR"
+        spoken = sorted({*rng.sample(language_codes, rng.randint(1, 2)), "en"})
+        urgency = rng.choice(list(URGENCIES))
+        row = (
             start_id + offset,
             secrets.token_urlsafe(9),
             rng.choice(authors),
-            _text(rng, 5, 14)[:200],
-            _text(rng, 30, 60),
-            pack(rng.sample(skill_codes, rng.randint(1, 3))),
-            rng.choice(country_codes[:40]) if rng.random() < 0.8 else "IR",
-            pack([*rng.sample(language_codes, rng.randint(1, 2)), "en"]),
-            rng.choice(list(URGENCIES)),
+            title,
+            description,
+            country,
+            urgency,
             visibility,
             rng.randint(1, 5) if visibility == "stars" else 0,
             _weighted(rng, STATUSES),
             created.isoformat(),
             (created + datetime.timedelta(days=90)).isoformat(),
         )
+        yield row, skills, spoken
 
 
 def _statement(model, columns) -> str:
@@ -152,7 +182,8 @@ def fill(instance: Path, total: int) -> float:
     """Add requests until the database holds `total`; returns the seconds it took."""
     app = create_app(instance_path=instance)
     started = time.perf_counter()
-    with app.app_context(), database.connection_context():
+    # a request context: the taxonomy names countries in the visitor's language
+    with app.test_request_context(), database.connection_context():
         authors = _authors()
         have = HelpRequest.select().count()
         rng = random.Random(SEED + have)
@@ -160,6 +191,8 @@ def fill(instance: Path, total: int) -> float:
         next_id = (last or 0) + 1
         insert = _statement(HelpRequest, COLUMNS)
         index = _statement(RequestText, SEARCH_COLUMNS)
+        file_skill = _statement(HelpRequestSkill, SKILL_COLUMNS)
+        file_language = _statement(HelpRequestLanguage, LANGUAGE_COLUMNS)
         status_at = next(i for i, column in enumerate(COLUMNS) if column is HelpRequest.status)
         remaining = total - have
         database.execute_sql("PRAGMA synchronous = OFF")
@@ -170,9 +203,19 @@ def fill(instance: Path, total: int) -> float:
                     count = min(BATCH, remaining)
                     if count <= 0:
                         break
-                    rows = list(_rows(rng, next_id, count, authors))
-                    cursor.executemany(insert, rows)
-                    searchable = [r[:1] + r[3:5] for r in rows if r[status_at] != "withdrawn"]
+                    made = list(_rows(rng, next_id, count, authors))
+                    cursor.executemany(insert, [row for row, _skills, _spoken in made])
+                    cursor.executemany(
+                        file_skill, [(row[0], c) for row, skills, _ in made for c in skills]
+                    )
+                    cursor.executemany(
+                        file_language, [(row[0], c) for row, _, spoken in made for c in spoken]
+                    )
+                    searchable = [
+                        (*row[:1], *row[3:5], facets.words(skills, spoken, row[5], row[6]))
+                        for row, skills, spoken in made
+                        if row[status_at] != "withdrawn"
+                    ]
                     cursor.executemany(index, searchable)
                     next_id += count
                     remaining -= count

@@ -5,7 +5,8 @@
 
 One client at a time by default, so the figures are the time a page takes rather than time
 spent queueing behind other clients. The baseline is the unfiltered first page of /requests
-on the same database. Goal: p50 at most 20 ms for filtered browsing and for search.
+on the same database. Goals for filtered browsing and for search: p50 at most 20 ms, p99 at
+most 100 ms.
 """
 
 from collections import Counter
@@ -23,6 +24,10 @@ KINDS = {
         "/requests?skill=press&status=matched",
         "/requests?country=SY&skill=asylum&page=3",
         "/requests?urgency=low&language=ar&status=completed",
+        # filters each common alone but rare together: every one must narrow the search
+        "/requests?skill=fundraising&language=am&urgency=low&status=completed",
+        "/requests?language=yo&skill=arts&country=AF",
+        "/requests?urgency=urgent&language=en&status=completed&page=50",
     ],
     "full-text search": [
         "/requests?q=lawyer",
@@ -30,6 +35,7 @@ KINDS = {
         "/requests?q=%D9%88%DA%A9%DB%8C%D9%84",  # وکیل, "lawyer" in Persian
         "/requests?q=asylum&skill=legal",
         "/requests?q=torture+evidence+testimony",
+        "/requests?q=lawyer&language=am&status=completed",
     ],
 }
 # pages rendered every time: what this measures is the query and the rendering, not the copy
@@ -73,7 +79,7 @@ def report(result: dict) -> None:
     print(f"{'':<24} {'p50 ms':>8} {'p99 ms':>8}")
     for kind, figures in result["kinds"].items():
         print(f"{kind:<24} {figures['p50_ms']:>8.2f} {figures['p99_ms']:>8.2f}")
-    print("goal: p50 ≤ 20 ms for filtered browse and for search")
+    print("goal: p50 ≤ 20 ms and p99 ≤ 100 ms for filtered browse and for search")
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
     python -m bench.weight [--json FILE]
 
-The pages are those the budget tests check (tests/realistic.py): each visitor follows every
+The pages are those the budget tests check (tests/support/realistic.py): each visitor follows every
 link of a site with long titles, right-to-left text and full pages of results. Weight is
 deterministic, so one run is the figure; the baseline is the budget.
 """
@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from movements.app.factory import create_app
-from tests.realistic import TEST_CONFIG, VISITOR_KINDS, build, error_pages_of, pages_of
+from tests.support.realistic import TEST_CONFIG, VISITOR_KINDS, build, error_pages_of, pages_of
 
 from .common import write_json
 

@@ -1,31 +1,36 @@
-"""Unwrapped private keys held in memory for signed-in sessions, and nowhere else.
+"""A signed-in user's private key, sealed under a key that only their session's cookie gives.
 
-A user's private key is unwrapped at sign-in and must be at hand for each request until
-sign-out, without ever reaching the disk or a cookie in clear. This store keeps it in the
-process's memory, encrypted under a key derived from the session's handle (the random token
-in the user's cookie) and a per-process random secret:
+At sign-in the unwrapped private key is sealed here and the blob is stored with the session's
+row in the database. Each request derives the sealing key again from the random token its
+cookie carries, so any process serving the same database opens the key for the visitor
+holding the cookie, and no process can open it for anyone else: the server keeps no key of its
+own that opens a session's blob, in memory or on disk. A restart keeps every session.
 
-- the store holds only lookup ids (derived one-way from the handles) and ciphertexts, never
-  the handles, so its contents alone (a debugger, an error report that prints locals, a
-  stray pickle, a dump of the dict) yield no private key without the users' cookies;
-- the per-process secret means a restart drops every entry by construction: afterwards no
-  cookie, stolen or not, opens anything;
-- it does not protect against an adversary who can read the whole process memory or
-  controls the process: handles and keys pass through memory in clear on every request, and
-  Python cannot wipe bytes objects, so recent copies linger in freed memory until reused.
-  Disable core dumps and use encrypted swap in deployment.
+The sealing key is HKDF-SHA256 of the cookie's token (at least 256 random bits; salt: the
+server secret; info: a label and the context), used with AES-256-GCM. The server secret is
+one every process serving an instance already shares, because it signs the cookie; mixing it
+in means a copy of the database and a cookie, without the instance's key files, still opens
+nothing (a leaked dump, a replica). The context names the session (its token's hash) and the
+user (id and public key), so a blob copied to another session or user, or kept across a change
+of the user's key pair, fails to open.
 
-Entries expire after an absolute lifetime from `put` and after an idle lifetime since the
-last `get`, measured with an injectable clock. All methods are thread-safe. The store is
-per process: several worker processes would each see only their own sessions.
+Format "C1" (sizes in bytes):
+
+    0   2   b"C1"
+    2   12  nonce, random
+    14  32  AES-256-GCM ciphertext of the 32-byte private key
+    46  16  GCM tag
+
+The GCM associated data is the 14-byte header followed by the context. Every sealing key is
+used once per sign-in; the nonce is random anyway.
+
+What this does not protect: a process that serves a request holds the token and the private
+key in clear while it does, so an adversary who reads a running server's memory gets the keys
+of the requests in flight; and whoever holds the database, the server secret and a user's
+cookie opens that user's key, exactly as the user's browser does.
 """
 
 import os
-import secrets
-import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -33,122 +38,64 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ._blob import as_bytes
-from .binding import associated_data
 from .errors import DecryptionError
 
-MIN_HANDLE_LENGTH = 32
-_NONCE_SIZE = 12
-_HKDF_INFO = b"movements-onion session key store v1"
+VERSION = b"C1"
+NONCE_SIZE = 12
+KEY_SIZE = 32
+TAG_SIZE = 16
+HEADER_SIZE = len(VERSION) + NONCE_SIZE
+BLOB_SIZE = HEADER_SIZE + KEY_SIZE + TAG_SIZE
+MIN_TOKEN_LENGTH = 32
+MIN_SERVER_SECRET_SIZE = 32
+
+_HKDF_LABEL = b"movements-onion session key C1\x00"
 
 
-@dataclass
-class _Entry:
-    user_id: int | str
-    created: float
-    last_used: float
-    nonce: bytes
-    ciphertext: bytes
+def seal_session_key(
+    key_bytes: bytes, token: str, *, server_secret: bytes, context: bytes
+) -> bytes:
+    """Seal a 32-byte private key so that only `token` (with the server secret) opens it."""
+    return _seal_c1(key_bytes, token, server_secret, context, os.urandom(NONCE_SIZE))
 
 
-class SessionKeyStore:
-    """Key bytes per session handle, encrypted, with absolute and idle expiry (in seconds)."""
-
-    def __init__(
-        self,
-        *,
-        absolute_lifetime: float,
-        idle_lifetime: float,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        if absolute_lifetime <= 0 or idle_lifetime <= 0:
-            raise ValueError("lifetimes must be positive")
-        self._absolute = absolute_lifetime
-        self._idle = idle_lifetime
-        self._clock = clock
-        self._secret = os.urandom(32)
-        self._entries: dict[bytes, _Entry] = {}
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def new_handle() -> str:
-        """A fresh random handle (256 bits) for a caller that has no session token to reuse."""
-        return secrets.token_urlsafe(32)
-
-    def put(self, handle: str, key_bytes: bytes, *, user_id: int | str) -> None:
-        """Hold `key_bytes` for `handle` (replacing what it held), on behalf of `user_id`."""
-        key_bytes = as_bytes(key_bytes, "key bytes")
-        lookup, aead = self._derive(handle)
-        nonce = os.urandom(_NONCE_SIZE)
-        ciphertext = aead.encrypt(nonce, key_bytes, _entry_ad(user_id))
-        with self._lock:
-            now = self._clock()
-            self._purge_expired(now)
-            self._entries[lookup] = _Entry(user_id, now, now, nonce, ciphertext)
-
-    def get(self, handle: str) -> bytes | None:
-        """The key bytes held for `handle`, or None if there are none or they expired."""
-        lookup, aead = self._derive(handle)
-        with self._lock:
-            entry = self._entries.get(lookup)
-            if entry is None:
-                return None
-            now = self._clock()
-            if self._expired(entry, now):
-                del self._entries[lookup]
-                return None
-            entry.last_used = now
-            nonce, ciphertext, user_id = entry.nonce, entry.ciphertext, entry.user_id
-        try:
-            return aead.decrypt(nonce, ciphertext, _entry_ad(user_id))
-        except InvalidTag:  # only if memory was corrupted
-            raise DecryptionError("session key entry damaged") from None
-
-    def drop(self, handle: str) -> None:
-        """Forget what `handle` held (sign-out). Nothing held is not an error."""
-        lookup, _ = self._derive(handle)
-        with self._lock:
-            self._entries.pop(lookup, None)
-
-    def drop_all_for(self, user_id: int | str) -> int:
-        """Forget every session of `user_id` (sign out everywhere, password change, deletion)."""
-        with self._lock:
-            doomed = [lookup for lookup, e in self._entries.items() if e.user_id == user_id]
-            for lookup in doomed:
-                del self._entries[lookup]
-        return len(doomed)
-
-    def purge_expired(self) -> int:
-        """Remove every expired entry now; `put` also does this as it goes."""
-        with self._lock:
-            return self._purge_expired(self._clock())
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._entries)
-
-    def __repr__(self) -> str:
-        return f"<SessionKeyStore entries={len(self)}>"
-
-    def __reduce__(self) -> tuple:
-        raise TypeError("a SessionKeyStore cannot be pickled: it never leaves this process")
-
-    def _derive(self, handle: str) -> tuple[bytes, AESGCM]:
-        if not isinstance(handle, str) or len(handle) < MIN_HANDLE_LENGTH:
-            raise ValueError(f"a handle is a random string of at least {MIN_HANDLE_LENGTH} chars")
-        material = HKDF(
-            algorithm=hashes.SHA256(), length=64, salt=self._secret, info=_HKDF_INFO
-        ).derive(handle.encode("utf-8"))
-        return material[:32], AESGCM(material[32:])
-
-    def _expired(self, entry: _Entry, now: float) -> bool:
-        return now - entry.created >= self._absolute or now - entry.last_used >= self._idle
-
-    def _purge_expired(self, now: float) -> int:
-        doomed = [lookup for lookup, e in self._entries.items() if self._expired(e, now)]
-        for lookup in doomed:
-            del self._entries[lookup]
-        return len(doomed)
+def open_session_key(blob: bytes, token: str, *, server_secret: bytes, context: bytes) -> bytes:
+    """The private key sealed in `blob`, or DecryptionError (another token, context, secret or
+    format, or any damage)."""
+    blob = as_bytes(blob, "sealed session key")
+    context = as_bytes(context, "context")
+    if not blob.startswith(VERSION):
+        raise DecryptionError("unknown format version")
+    if len(blob) != BLOB_SIZE:
+        raise DecryptionError("wrong length")
+    aead = AESGCM(_derive_key(token, server_secret, context))
+    try:
+        return aead.decrypt(
+            blob[len(VERSION) : HEADER_SIZE], blob[HEADER_SIZE:], blob[:HEADER_SIZE] + context
+        )
+    except InvalidTag:
+        raise DecryptionError("authentication failed") from None
 
 
-def _entry_ad(user_id: int | str) -> bytes:
-    return associated_data("session key", user_id)
+def _seal_c1(
+    key_bytes: bytes, token: str, server_secret: bytes, context: bytes, nonce: bytes
+) -> bytes:
+    """The C1 format. The nonce is an argument only for known-answer tests."""
+    key_bytes = as_bytes(key_bytes, "key bytes")
+    context = as_bytes(context, "context")
+    if len(key_bytes) != KEY_SIZE:
+        raise ValueError(f"a private key is {KEY_SIZE} bytes")
+    header = VERSION + nonce
+    aead = AESGCM(_derive_key(token, server_secret, context))
+    return header + aead.encrypt(nonce, key_bytes, header + context)
+
+
+def _derive_key(token: str, server_secret: bytes, context: bytes) -> bytes:
+    if not isinstance(token, str) or len(token) < MIN_TOKEN_LENGTH:
+        raise ValueError(f"a session token is a random string of at least {MIN_TOKEN_LENGTH} chars")
+    server_secret = as_bytes(server_secret, "server secret")
+    if len(server_secret) < MIN_SERVER_SECRET_SIZE:
+        raise ValueError(f"a server secret is at least {MIN_SERVER_SECRET_SIZE} bytes")
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=server_secret, info=_HKDF_LABEL + context
+    ).derive(token.encode("utf-8"))

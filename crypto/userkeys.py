@@ -160,7 +160,7 @@ def wrap_private_key(
     """
     return _wrap_v1(
         private_bytes(private_key),
-        _encode_secret(secret),
+        encode_secret(secret),
         parameters or _current,
         os.urandom(SALT_SIZE),
         os.urandom(NONCE_SIZE),
@@ -174,7 +174,7 @@ def unwrap_private_key(blob: bytes, secret: str, *, context: bytes = b"") -> X25
     context = as_bytes(context, "context")
     parameters = kdf_parameters_of(blob)
     try:
-        secret_bytes = _encode_secret(secret)
+        secret_bytes = encode_secret(secret)
     except ValueError:
         raise DecryptionError("wrong secret") from None
     salt = blob[_SALT_AT:_NONCE_AT]
@@ -229,7 +229,8 @@ def _derive(secret: bytes, salt: bytes, parameters: KdfParameters) -> bytes:
     )
 
 
-def _encode_secret(secret: str) -> bytes:
+def encode_secret(secret: str) -> bytes:
+    """A password or code as the bytes argon2id is given: UTF-8, length bounded."""
     if not isinstance(secret, str):
         raise TypeError("the secret must be a str")
     if not 1 <= len(secret) <= MAX_SECRET_LENGTH:

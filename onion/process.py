@@ -162,6 +162,9 @@ def launch_tor(
     controller that sends TAKEOWNERSHIP disconnects (stem's ``Controller.authenticate`` does
     that when it sees our pid), so a crashed app leaves no tor behind.
 
+    Tor runs in a session of its own: a Ctrl-C in the operator's terminal reaches the app alone,
+    which then stops tor itself, rather than tor vanishing under a supervisor still running.
+
     With ``torrc_path`` the configuration is written to that file (0600) and read from there,
     so that a later ``SIGNAL RELOAD`` re-reads it; by default it goes through stdin and never
     touches the disk.
@@ -184,7 +187,11 @@ def launch_tor(
         args += ["__OwningControllerProcess", str(os.getpid())]
     try:
         popen = subprocess.Popen(  # noqa: S603 - our own arguments, no shell
-            args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+            args,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     except OSError as exc:
         raise TorLaunchError(f"cannot run {path}: {exc}") from exc

@@ -30,6 +30,8 @@ class ServiceStatus:
     published: bool
     #: at least one directory accepted its descriptor since it was added (needs a network).
     descriptor_uploaded: bool = False
+    #: why the last upload failed, while none has succeeded yet (tor keeps trying)
+    upload_error: str | None = None
 
     @property
     def url(self) -> str:

@@ -120,6 +120,7 @@ class _Supervisor:
         self._controller: Controller | None = None
         self._published: set[str] = set()
         self._uploaded: set[str] = set()
+        self._upload_errors: dict[str, str] = {}
         self._state = "stopped"
         self._restarts = 0
         self._last_error: str | None = None
@@ -222,6 +223,7 @@ class _Supervisor:
                     address=self._keys[service.name].address,
                     published=self._keys[service.name].address in visible,
                     descriptor_uploaded=self._keys[service.name].address in self._uploaded,
+                    upload_error=self._upload_errors.get(self._keys[service.name].address),
                 )
                 for service in self._services
                 if service.name in self._keys
@@ -255,6 +257,7 @@ class _Supervisor:
             raise TorControlError(f"cannot subscribe to HS_DESC events: {exc}") from exc
         self._published.clear()
         self._uploaded.clear()
+        self._upload_errors.clear()
         self._publish_all(initial=initial)
 
     def _publish_all(self, *, initial: bool) -> None:
@@ -293,8 +296,13 @@ class _Supervisor:
     def _on_hs_desc(self, event: HSDescEvent) -> None:
         # Runs in stem's event thread, possibly before add_onion has returned.
         ours = {key.address for key in self._keys.values()}
-        if event.action == "UPLOADED" and event.address in ours:
+        if event.address not in ours:
+            return
+        if event.action == "UPLOADED":
             self._uploaded.add(event.address)
+            self._upload_errors.pop(event.address, None)
+        elif event.action == "FAILED" and event.address not in self._uploaded:
+            self._upload_errors[event.address] = str(event.reason or "no reason given")
 
     def _tear_down(self, *, remove: bool) -> None:
         controller, self._controller = self._controller, None

@@ -3,7 +3,7 @@
 What a screen-reader or keyboard user needs: a label for every control, one h1 and no
 skipped heading level, the page's language, errors tied to the field they are about, text
 that stands out from its background (4.5:1, computed from the stylesheet) and a visible
-focus outline.
+focus outline. The checks of pages run in English, Arabic and Chinese.
 """
 
 import re
@@ -12,9 +12,16 @@ from itertools import pairwise
 import pytest
 
 from movements.app.factory import create_app
+from tests.support.markup import Element, by_id, heading_level, parse
+from tests.support.realistic import (
+    CHECKED_LANGUAGES,
+    VISITOR_KINDS,
+    error_pages_in,
+    pages_in,
+    shared_site,
+)
 
-from .markup import Element, by_id, heading_level, parse
-from .realistic import VISITOR_KINDS, error_pages_of, pages_of, shared_site
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
 
 STYLESHEET = create_app.__globals__["PACKAGE_ROOT"] / "static" / "style.css"
 TEXT_CONTRAST = 4.5
@@ -23,6 +30,7 @@ LABELLABLE = ("input", "select", "textarea")
 UNLABELLED_INPUT_TYPES = {"hidden", "submit", "button", "reset", "image"}
 INTERACTIVE = ("a", "button", "input", "select", "textarea")
 NAMED_COLOURS = {"white": "#ffffff", "black": "#000000"}
+RIGHT_TO_LEFT = {"ar", "fa"}
 
 
 @pytest.fixture
@@ -30,8 +38,9 @@ def site(tmp_path_factory):
     return shared_site(tmp_path_factory)
 
 
-def pages_with_errors(site, visitor):
-    return pages_of(site, visitor) + [p for p in error_pages_of(site) if p.visitor == visitor]
+def pages_with_errors(site, visitor, language):
+    errors = error_pages_in(site, language)
+    return pages_in(site, visitor, language) + [p for p in errors if p.visitor == visitor]
 
 
 # --- the markup ----------------------------------------------------------------
@@ -65,10 +74,11 @@ def unlabelled_controls(document: Element) -> list[str]:
     return missing
 
 
+@pytest.mark.parametrize("language", CHECKED_LANGUAGES)
 @pytest.mark.parametrize("visitor", VISITOR_KINDS)
-def test_every_form_control_has_a_label(site, visitor):
+def test_every_form_control_has_a_label(site, visitor, language):
     problems = []
-    for page in pages_with_errors(site, visitor):
+    for page in pages_with_errors(site, visitor, language):
         problems += [f"{page}: {p}" for p in unlabelled_controls(parse(page.html))]
     assert problems == []
 
@@ -86,22 +96,25 @@ def heading_problems(document: Element) -> list[str]:
     return problems
 
 
+@pytest.mark.parametrize("language", CHECKED_LANGUAGES)
 @pytest.mark.parametrize("visitor", VISITOR_KINDS)
-def test_one_h1_per_page_and_no_skipped_heading_level(site, visitor):
+def test_one_h1_per_page_and_no_skipped_heading_level(site, visitor, language):
     problems = []
-    for page in pages_with_errors(site, visitor):
+    for page in pages_with_errors(site, visitor, language):
         problems += [f"{page}: {p}" for p in heading_problems(parse(page.html))]
     assert problems == []
 
 
+@pytest.mark.parametrize("language", CHECKED_LANGUAGES)
 @pytest.mark.parametrize("visitor", VISITOR_KINDS)
-def test_every_page_says_its_language_and_direction(site, visitor):
+def test_every_page_says_its_language_and_direction(site, visitor, language):
+    tag, direction = language.replace("_", "-"), "rtl" if language in RIGHT_TO_LEFT else "ltr"
     problems = []
-    for page in pages_with_errors(site, visitor):
+    for page in pages_with_errors(site, visitor, language):
         (html,) = parse(page.html).iter("html")
-        if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", html.attrs.get("lang", "")):
+        if html.attrs.get("lang") != tag:
             problems.append(f"{page}: lang={html.attrs.get('lang')!r}")
-        if html.attrs.get("dir") not in ("ltr", "rtl"):
+        if html.attrs.get("dir") != direction:
             problems.append(f"{page}: dir={html.attrs.get('dir')!r}")
     assert problems == []
 
@@ -118,10 +131,11 @@ def referenced_ids(document: Element) -> set[str]:
     return found - {""}
 
 
+@pytest.mark.parametrize("language", CHECKED_LANGUAGES)
 @pytest.mark.parametrize("visitor", VISITOR_KINDS)
-def test_what_labels_and_descriptions_point_at_exists_once(site, visitor):
+def test_what_labels_and_descriptions_point_at_exists_once(site, visitor, language):
     problems = []
-    for page in pages_with_errors(site, visitor):
+    for page in pages_with_errors(site, visitor, language):
         document = parse(page.html)
         ids = [e.attrs["id"] for e in document.iter() if "id" in e.attrs]
         for wanted in sorted(referenced_ids(document)):
@@ -130,11 +144,12 @@ def test_what_labels_and_descriptions_point_at_exists_once(site, visitor):
     assert problems == []
 
 
+@pytest.mark.parametrize("language", CHECKED_LANGUAGES)
 @pytest.mark.parametrize("visitor", VISITOR_KINDS)
-def test_a_list_of_checkboxes_never_demands_every_box(site, visitor):
+def test_a_list_of_checkboxes_never_demands_every_box(site, visitor, language):
     """`required` on each box of a group makes the browser refuse the form until all are ticked."""
     problems = []
-    for page in pages_with_errors(site, visitor):
+    for page in pages_with_errors(site, visitor, language):
         boxes = [i for i in parse(page.html).iter("input") if i.attrs.get("type") == "checkbox"]
         names = [box.attrs.get("name") for box in boxes]
         for box in boxes:
@@ -162,9 +177,10 @@ def untied_errors(document: Element) -> list[str]:
     return problems
 
 
-def test_form_errors_are_tied_to_their_fields(site):
+@pytest.mark.parametrize("language", CHECKED_LANGUAGES)
+def test_form_errors_are_tied_to_their_fields(site, language):
     problems = []
-    for page in error_pages_of(site):
+    for page in error_pages_in(site, language):
         document = parse(page.html)
         if not any("error" in e.classes() for form in document.iter("form") for e in form.iter()):
             problems.append(f"{page}: shows no error message in its form")

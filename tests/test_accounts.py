@@ -6,8 +6,9 @@ from movements.app.accounts import rules as accounts
 from movements.app.core.errors import RuleViolation
 from movements.app.core.models import LoginSession, RecoveryCode, User
 from movements.app.keys import passwords
-
-from .conftest import PASSWORD, csrf_token, make_user, post, sign_in
+from movements.crypto import KDF_PARAMETERS, KdfParameters
+from movements.crypto import userkeys as crypto_userkeys
+from tests.support.accounts import PASSWORD, csrf_token, make_user, post, sign_in
 
 SIGNUP = {
     "username": "noor",
@@ -37,19 +38,20 @@ def test_signup_signs_the_new_user_in(client):
     assert "Log out" in client.get("/").get_data(as_text=True)
 
 
-def test_password_is_stored_as_argon2id_with_the_production_parameters(app):
-    passwords.use_parameters(**passwords.ARGON2_PARAMETERS)
+def test_password_is_stored_as_argon2id_with_the_production_parameters(app, monkeypatch):
+    monkeypatch.setattr(crypto_userkeys, "_current", KDF_PARAMETERS)
     signed_up, _ = accounts.register("karim", PASSWORD, "provider", "")
-    assert signed_up.user.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert signed_up.user.password_hash.startswith("$argon2id-hkdf-v1$m=65536,t=3,p=4$")
 
 
-def test_login_rehashes_a_password_hashed_with_old_parameters(client, app):
+def test_login_rehashes_a_password_hashed_with_old_parameters(client, app, monkeypatch):
     user = make_user("old_hash", "provider")
     old = user.password_hash
-    passwords.use_parameters(time_cost=2, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(crypto_userkeys, "_current", KdfParameters(2, 8, 1))
     sign_in(client, user)
     new = User.get_by_id(user.id).password_hash
     assert new != old and "t=2" in new
+    assert accounts.authenticate("old_hash", PASSWORD).key is not None
 
 
 @pytest.mark.parametrize(
@@ -187,7 +189,7 @@ def test_password_change_needs_the_current_password(client, activist):
 
 def test_password_length_is_checked_before_hashing(app):
     with pytest.raises(ValueError):
-        passwords.hash_password("p" * 10_000)
+        passwords.new_password("p" * 10_000)
 
 
 def test_register_refuses_an_unknown_role(app):

@@ -7,8 +7,15 @@ import pytest
 from babel.messages.catalog import Catalog
 
 from movements.app.web.i18n import LANGUAGES, PLANNED
-
-from .catalogs import TEMPLATE, catalog_path, damaged, extract, msgids, read, untranslated
+from tests.support.catalogs import (
+    TEMPLATE,
+    catalog_path,
+    damaged,
+    extract,
+    msgids,
+    read,
+    untranslated,
+)
 
 
 def test_the_template_holds_every_message_of_the_code(tmp_path):

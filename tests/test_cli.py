@@ -8,8 +8,9 @@ import zipfile
 import pytest
 
 from movements.app.web.i18n import PLANNED
+from tests.support.serving import ROOT, running_server, wait_for
 
-from .serving import ROOT, running_server, wait_for
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
 
 
 def movements(*args, **kwargs):
@@ -112,7 +113,9 @@ def test_the_installed_wheel_runs_without_the_source_tree(tmp_path):
     assert "movements.app.cli.main" in (target / "bin" / "movements").read_text()
     # the build compiled every catalog: an install serves every language with no .mo committed
     for code in PLANNED:
-        assert (target / "app" / "translations" / code / "LC_MESSAGES" / "messages.mo").is_file()
+        assert (
+            target / "movements" / "app" / "translations" / code / "LC_MESSAGES" / "messages.mo"
+        ).is_file()
     instance = tmp_path / "instance"
     script = (
         "import sys, movements.app; from movements.app.cli.main import main; "

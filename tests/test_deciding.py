@@ -11,9 +11,8 @@ from movements.app.directory import invitations
 from movements.app.directory import rules as directory
 from movements.app.offers import rules as offers
 from movements.app.requests import rules as requests_rules
-
-from .conftest import as_user, post, request_fields
-from .markup import parse
+from tests.support.accounts import as_user, post, request_fields
+from tests.support.markup import parse
 
 OFFER_TEXT = "I am a lawyer and can advise this week."
 BIO = (

@@ -6,15 +6,10 @@ import re
 import pytest
 
 from movements.app.factory import create_app
-
-from .conftest import make_user, post, sign_in
-from .markup import parse
-from .realistic import (
-    accept_first_offer,
-    ask_for_help,
-    offer_help,
-)
-from .serving import ROOT
+from tests.support.accounts import make_user, post, sign_in
+from tests.support.markup import parse
+from tests.support.realistic import accept_first_offer, ask_for_help, offer_help
+from tests.support.serving import ROOT
 
 PERSIAN_TITLE = "وکیل برای سه روزنامه‌نگار بازداشت‌شده"
 PERSIAN_TEXT = "سه روزنامه‌نگار هفته گذشته بازداشت شدند و به مشاوره حقوقی نیاز دارند."

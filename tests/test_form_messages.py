@@ -10,8 +10,7 @@ from wtforms.i18n import messages_path
 
 from movements.app.factory import create_app
 from movements.app.web.forms import WTFORMS_MESSAGES
-
-from .conftest import post
+from tests.support.accounts import post
 
 
 def msgid(message):

@@ -7,8 +7,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 
 from movements.app.factory import create_app
-
-from .serving import ROOT as ROOT_DIR
+from tests.support.serving import ROOT as ROOT_DIR
 
 
 def arabic_catalog(directory):

@@ -12,9 +12,8 @@ from movements.app.keys.envelopes import seal_to
 from movements.app.matches import rules as matches
 from movements.app.notifications.rules import notify
 from movements.app.offers import rules as offers
-
-from .conftest import as_user, key_of, post
-from .markup import parse
+from tests.support.accounts import as_user, key_of, post
+from tests.support.markup import parse
 
 
 @pytest.fixture

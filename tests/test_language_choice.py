@@ -11,9 +11,8 @@ from babel.messages.mofile import write_mo
 from movements.app.core.models import User
 from movements.app.factory import create_app
 from movements.app.web.i18n import COOKIE, PLANNED
-
-from .conftest import make_user, sign_in
-from .markup import parse
+from tests.support.accounts import make_user, sign_in
+from tests.support.markup import parse
 
 # "Requests", the header's second link, in each planned language
 REQUESTS = {

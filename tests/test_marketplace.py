@@ -8,8 +8,7 @@ from movements.app.keys import contacts
 from movements.app.matches import rules as matches
 from movements.app.offers import rules as offers
 from movements.app.requests import rules as requests_rules
-
-from .conftest import as_user, key_of, make_user, post, request_fields
+from tests.support.accounts import as_user, key_of, make_user, post, request_fields
 
 
 @pytest.fixture

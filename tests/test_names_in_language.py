@@ -7,9 +7,8 @@ from movements.app.core.models import today
 from movements.app.core.taxonomy import collation_key
 from movements.app.factory import create_app
 from movements.app.requests import rules as requests_rules
-
-from .conftest import make_user, request_fields
-from .markup import parse
+from tests.support.accounts import make_user, request_fields
+from tests.support.markup import parse
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ import psycopg2
 import pytest
 
 from movements.app.core.outages import DISK_FULL, READ_ONLY, UNREACHABLE, outage_cause
-
-from .serving import free_port
+from tests.support.serving import free_port
 
 
 def _raised(database: peewee.SqliteDatabase, *statements: str) -> Exception:

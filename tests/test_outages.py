@@ -2,7 +2,7 @@
 
 import pytest
 
-from .outages import (
+from tests.support.outages import (
     QUERY_MARKER,
     Browser,
     assert_briefly_unavailable,
@@ -14,7 +14,9 @@ from .outages import (
     serve_once,
     small_disk,
 )
-from .serving import running_server
+from tests.support.serving import running_server
+
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
 
 EXIT_TEMPORARY_FAILURE = 75  # sysexits.h EX_TEMPFAIL: the operator may simply try again
 

@@ -11,8 +11,8 @@ from movements.app.core.models import User
 from movements.app.factory import create_app
 from movements.app.requests import rules as requests_rules
 from movements.app.web import pagecache
+from tests.support.accounts import PASSWORD, REQUEST_FORM, as_user, post, request_fields
 
-from .conftest import PASSWORD, REQUEST_FORM, as_user, post, request_fields
 from .test_i18n import arabic_catalog
 
 FIRST = "Legal advice for detained journalists"

@@ -6,8 +6,7 @@ from pathlib import Path
 from movements.app.keys import contacts
 from movements.app.matches import rules as matches
 from movements.app.offers import rules as offers
-
-from .conftest import as_user, key_of, post
+from tests.support.accounts import as_user, key_of, post
 
 CONTACT_MARKER = "signal-marker-5e1f0c"
 MESSAGE_MARKER = "message-marker-9b2d47"

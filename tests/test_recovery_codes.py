@@ -9,9 +9,8 @@ from movements.app.core.db import database
 from movements.app.core.models import RecoveryCode, User
 from movements.app.keys import contacts, passwords, userkeys, wordlist
 from movements.crypto import wrap_private_key
-
-from .conftest import PASSWORD, post
-from .markup import parse
+from tests.support.accounts import PASSWORD, post
+from tests.support.markup import parse
 
 SIGNUP = {
     "username": "noor",

@@ -4,8 +4,7 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 from movements.app.core import db, schema
 from movements.app.core.models import User
-
-from .conftest import make_user
+from tests.support.accounts import make_user
 
 
 def test_an_older_database_gains_the_language_column_and_keeps_its_users(app):

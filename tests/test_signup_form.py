@@ -1,9 +1,8 @@
 """The sign-up form: rules stated where they apply, and nothing typed lost after a mistake."""
 
 from movements.app.core.models import User
-
-from .conftest import PASSWORD, post
-from .markup import parse
+from tests.support.accounts import PASSWORD, post
+from tests.support.markup import parse
 
 SIGNUP = {
     "username": "noor",

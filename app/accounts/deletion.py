@@ -31,7 +31,7 @@ from movements.app.core.models import (
     User,
     Vouch,
 )
-from movements.app.keys import argon2_pool, userkeys
+from movements.app.keys import argon2_pool
 from movements.app.matches import ended
 from movements.app.notifications.rules import notify
 from movements.app.trust.stars import recompute
@@ -63,7 +63,7 @@ def delete_account(user: User) -> None:
     """Delete the user and everything theirs or about them, then scrub the database file.
 
     The caller signs the browser out (app/accounts/sessions.sign_out_everywhere); every other
-    session ends here, because its row is gone and its key is dropped from memory.
+    session ends here: its row, with the key sealed to it, is deleted with the user.
     """
     with database.atomic():
         traces = _traces_of(user)
@@ -78,7 +78,6 @@ def delete_account(user: User) -> None:
         # matches, vouches and ratings the others had with this user are gone: stars follow
         for other in User.select().where(User.id.in_(traces.counterparts)):
             recompute(other)
-    userkeys.forget_all(user)
     scrub_database()
 
 
@@ -91,6 +90,7 @@ def _traces_of(user: User) -> _Traces:
     matches = Match.select().where((Match.activist == user) | (Match.provider == user))
     for match in matches:
         traces.links.add(f"/matches/{match.public_id}")
+        traces.links.add(f"/matches/{match.public_id}/story")  # app/stories
         traces.counterparts.update(match.parties())
     offers = StandingOffer.select(StandingOffer.title).where(StandingOffer.provider == user)
     traces.subjects.update(offer.title for offer in offers)

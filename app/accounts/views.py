@@ -14,9 +14,11 @@ from movements.app.accounts.forms import (
     SavedCodesForm,
     SignupForm,
 )
+from movements.app.accounts.signup import sign_up
 from movements.app.core.taxonomy import pack, unpack
-from movements.app.keys import contacts
-from movements.app.web import throttle
+from movements.app.keys import contacts, feed_tokens
+from movements.app.mail import addresses as mail_addresses
+from movements.app.mail import settings as mail_settings
 from movements.app.web.csrf import shows_form_again
 from movements.app.web.forms import REFUSED, through_rule
 from movements.app.web.return_to import checked_next
@@ -36,19 +38,16 @@ def make_blueprint() -> Blueprint:
     def signup():
         form = SignupForm()
         if form.validate_on_submit():
-            throttle.spend_sign_up()
-            registered = through_rule(
+            codes = through_rule(
                 form.username,
-                rules.register,
+                sign_up,
                 form.username.data,
                 form.password.data,
                 form.role.data,
                 form.country.data,
             )
-            if registered is not REFUSED:
-                signed_up, codes = registered
-                sign_in(signed_up.user, signed_up.key)
-                new_codes.keep_to_show(signed_up.user, codes)
+            if codes is not REFUSED:
+                new_codes.keep_to_show(g.user, codes)
                 # a redirect, so that reloading the codes' page never sends the sign-up again
                 return redirect(url_for("accounts.recovery_codes"))
         return render_template("accounts/signup.html", form=form), 400 if form.errors else 200
@@ -234,5 +233,8 @@ def account_page(**forms) -> str:
         "accounts/account.html",
         contacts=contacts.contacts_of(user, g.user_key),
         codes_left=rules.remaining_recovery_codes(user),
+        email=mail_addresses.settings_of(user),
+        email_offered=mail_settings.enabled(),
+        feed=feed_tokens.feeds_on(user),
         **page,
     )

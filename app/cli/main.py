@@ -12,6 +12,9 @@ from movements.app.core.outages import describe, outage_cause, probe_writes
 LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
 EXIT_TEMPORARY_FAILURE = 75  # sysexits.h EX_TEMPFAIL: an outage; the same command works later
 INSTANCE_HELP = "instance folder (default ./instance or $MOVEMENTS_INSTANCE)"
+# Signed-in users' keys, limits and kept state live in the database, so any worker (or
+# machine) serves any visitor: one process per core by default.
+DEFAULT_WORKERS = os.cpu_count() or 1
 
 # Each module here defines add_commands(commands: Commands) for its own area.
 COMMAND_MODULES: list[str] = [
@@ -20,6 +23,7 @@ COMMAND_MODULES: list[str] = [
     "movements.app.cli.staff",
     "movements.app.cli.audit",
     "movements.app.cli.maintenance",
+    "movements.app.cli.mail",
 ]
 
 
@@ -54,13 +58,18 @@ class Commands:
 
 
 def cmd_serve(args) -> int:
-    from movements.app.cli import onion_service
-    from movements.app.cli.server import serve
+    from movements.app.cli import onion_service, startup
+    from movements.app.cli.server import bind, serve
+    from movements.app.cli.workers import serve_with_workers
+    from movements.app.mail.sender import start_sender
     from movements.app.web.logs import configure_logging
     from movements.onion import OnionError, TorNotInstalled
 
     if args.host not in LOOPBACK_HOSTS and not args.unix_socket:
         print(f"refusing to listen on {args.host}: the app serves loopback only", file=sys.stderr)
+        return 2
+    if args.workers < 1:
+        print("--workers must be at least 1", file=sys.stderr)
         return 2
     configure_logging()
     os.umask(0o077)  # everything the server writes is for its own user only
@@ -72,7 +81,20 @@ def cmd_serve(args) -> int:
     staff_target = None
     if onion_service.staff_onion_wanted(instance) and not args.no_onion:
         staff_target = f"unix:{args.staff_socket}" if args.staff_socket else staff_port
+    staff_listener = None
+    if args.staff_socket:  # a system tor's staff onion forwards here, with or without ours
+        staff_listener = (None, args.staff_socket)
+    elif staff_target is not None:
+        staff_listener = ((args.host, staff_port), None)
+    public_socket = bind(((args.host, args.port), args.unix_socket))
+    staff_socket = bind(staff_listener) if staff_listener is not None else None
+    # redirects name the port this server was told to listen on, never a Host's (app/web/faces.py)
+    if not args.unix_socket:
+        app.config["LOOPBACK_PORT"] = args.port
+    if staff_listener is not None and staff_listener[0] is not None:
+        app.config["STAFF_LOOPBACK_PORT"] = staff_port
     tor = None
+    announcer = startup.OnionAnnouncer()
     if not args.no_onion and not (args.unix_socket and not args.tor_control):
         tor = onion_service.supervisor(
             instance,
@@ -81,6 +103,7 @@ def cmd_serve(args) -> int:
             tor_control=args.tor_control,
             tor_password=_read_secret(args.tor_password_file),
             retry_max_seconds=app.config["TOR_RETRY_MAX_SECONDS"],
+            on_change=announcer.heard,
         )
         try:
             address = tor.start()
@@ -90,34 +113,63 @@ def cmd_serve(args) -> int:
                 "Install it with: sudo apt-get install tor",
                 flush=True,
             )
-            tor, staff_target = None, None
+            tor = None
         except OnionError as error:
             print(
                 f"tor could not publish the onion ({error}): serving on loopback only", flush=True
             )
-            tor, staff_target = None, None
+            tor = None
         else:
             app.config["ONION_ADDRESS"] = f"{address}.onion"
-            print(f"onion: http://{address}.onion/", flush=True)
             if staff_target is not None:
-                staff_address = f"{tor.addresses['staff']}.onion"
-                app.config["STAFF_ONION_ADDRESS"] = staff_address
-                print(f"staff onion: http://{staff_address}/ (client authorization)", flush=True)
-    if args.unix_socket:
-        print(f"serving on unix socket {args.unix_socket}", flush=True)
-    else:
-        print(f"serving on http://{args.host}:{args.port}/", flush=True)
-    staff_listener = None
-    if args.staff_socket:  # a system tor's staff onion forwards here, with or without ours
-        staff_listener = (None, args.staff_socket)
-    elif staff_target is not None:
-        staff_listener = ((args.host, staff_port), None)
+                app.config["STAFF_ONION_ADDRESS"] = f"{tor.addresses['staff']}.onion"
+    onion = f"http://{app.config['ONION_ADDRESS']}/" if tor is not None else None
+    staff_onion = app.config["STAFF_ONION_ADDRESS"] if tor is not None and staff_target else None
+    local = (
+        f"unix socket {args.unix_socket}"
+        if args.unix_socket
+        else f"http://{args.host}:{args.port}/"
+    )
+
+    mail_senders = []
+
+    def on_ready() -> None:
+        # one sender for the whole server, started once the workers (if any) are forked
+        mail_senders.append(start_sender(app))  # None when no SMTP server is configured
+        status = tor.status() if tor is not None else None
+        text = startup.ready_text(
+            local=local,
+            workers=args.workers,
+            instance=instance,
+            onion=onion,
+            status=status,
+            staff_onion=f"http://{staff_onion}/" if staff_onion else None,
+        )
+        print(text, flush=True)
+        if tor is not None:
+            announcer.heard(status)  # what the text just said is not news
+            announcer.start(tor, onion)
+
     try:
-        serve(app, ((args.host, args.port), args.unix_socket), staff_listener)
+        if args.workers == 1:
+            serve(app, public_socket, staff_socket, on_ready=on_ready)
+            return 0
+        faces = {
+            "MOVEMENTS_ONION_ADDRESS": app.config["ONION_ADDRESS"],
+            "MOVEMENTS_STAFF_ONION_ADDRESS": app.config["STAFF_ONION_ADDRESS"],
+            "MOVEMENTS_LOOPBACK_PORT": str(app.config["LOOPBACK_PORT"] or ""),
+            "MOVEMENTS_STAFF_LOOPBACK_PORT": str(app.config["STAFF_LOOPBACK_PORT"] or ""),
+        }
+        environment = {name: value for name, value in faces.items() if value}
+        return serve_with_workers(
+            args.workers, instance, public_socket, staff_socket, environment, on_ready
+        )
     finally:
+        for sender in filter(None, mail_senders):
+            sender.stop()
+        announcer.stop()
         if tor is not None:
             tor.stop()
-    return 0
 
 
 def _read_secret(path: str | None) -> str | None:
@@ -142,6 +194,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tor-password-file", help="file holding that tor's control password")
     serve.add_argument("--staff-port", type=int, help="loopback port of the staff onion's listener")
     serve.add_argument("--staff-socket", help="unix socket of the staff onion's listener")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=DEFAULT_WORKERS,
+        help=f"processes serving requests (default {DEFAULT_WORKERS})",
+    )
     commands.add("init-db", cmd_init_db, "create the instance folder and database, or upgrade them")
     for module in COMMAND_MODULES:
         importlib.import_module(module).add_commands(commands)

@@ -12,13 +12,15 @@ PASSPHRASE_ENV = "MOVEMENTS_BACKUP_PASSPHRASE"  # noqa: S105 -- a variable's nam
 
 
 def cmd_purge(args) -> int:
-    from movements.app.cli.purge import Retention, purge
+    from movements.app.cli.purge import Retention, end_expired_state, purge
     from movements.app.core.db import database
-    from movements.app.core.models import today
+    from movements.app.core.models import today, utcnow
 
     app = open_instance(args)
     with app.app_context(), database.connection_context():
+        ended = end_expired_state(utcnow())
         counts = purge(today(), Retention.from_config(app.config))
+    print(f"expired sessions and counters deleted: {ended}")
     print(f"requests expired: {counts.requests_expired}")
     print(f"accounts warned: {counts.notices_sent}")
     print(f"accounts deleted: {counts.accounts_deleted}")
@@ -99,7 +101,9 @@ def _passphrase_option(command) -> None:
 
 
 def add_commands(commands: Commands) -> None:
-    commands.add("purge", cmd_purge, "expire old requests; warn, then delete, unused accounts")
+    commands.add(
+        "purge", cmd_purge, "expire old requests and sessions; warn, then delete, unused accounts"
+    )
     backup = commands.add("backup", cmd_backup, "write an encrypted backup of the instance")
     backup.add_argument("out", help="the backup file to write")
     _passphrase_option(backup)

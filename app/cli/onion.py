@@ -21,6 +21,7 @@ from movements.onion import (
     tor_version,
     write_hidden_service_dir,
 )
+from movements.onion.balance import OB_CONFIG_FILE, write_frontend
 from movements.onion.client_auth import parse_authorized_client
 
 SYSTEM_HIDDEN_SERVICE_DIR = Path("/var/lib/tor/movements")
@@ -99,12 +100,35 @@ def cmd_torrc(args) -> int:
     print(
         render_torrc(
             Path(args.hidden_service_dir),
-            args.socket,
+            args.socket or [SYSTEM_SOCKET],
             staff_dir=Path(args.staff_dir) if staff else None,
             staff_socket_path=args.staff_socket,
+            onionbalance_instance=args.onionbalance_instance,
         ),
         end="",
     )
+    return 0
+
+
+def cmd_balance(args) -> int:
+    """Write an Onionbalance frontend's folder; the instance's onion becomes the master address.
+
+    The address people already know stays theirs: the instance's key is the master key, and
+    each backend serves under a new key of its own.
+    """
+    instance = instance_of(args)
+    master = load_or_create_key(onion_service.public_key_path(instance))
+    try:
+        config = write_frontend(Path(args.path), master, args.backends, overwrite=args.force)
+    except (OnionError, FileExistsError) as error:
+        return _fail(f"{error} (use --force to replace the folder's master key)")
+    print(f"master address: http://{master.address}.onion/")
+    print(f"frontend configuration: {config}")
+    print(f"on each backend, before its tor starts, copy {Path(args.path) / OB_CONFIG_FILE} into")
+    print("its HiddenServiceDir and add --onionbalance-instance to `movements onion torrc`;")
+    print("set MOVEMENTS_ONION_ADDRESS to the master address there. On the frontend, with a tor")
+    print("that has bootstrapped: onionbalance -c " + str(config))
+    print("Stop serving the master key anywhere else: it now lives in the frontend folder only.")
     return 0
 
 
@@ -181,7 +205,25 @@ def add_commands(commands: Commands) -> None:
     address.add_argument("--hidden-service-dir", default="", help="a system tor's service dir")
     torrc = commands.add("torrc", cmd_torrc, "print a hardened torrc for the system tor", group)
     torrc.add_argument("--hidden-service-dir", default=str(SYSTEM_HIDDEN_SERVICE_DIR))
-    torrc.add_argument("--socket", default=SYSTEM_SOCKET)
+    torrc.add_argument(
+        "--socket",
+        action="append",
+        help=f"the app's socket (default {SYSTEM_SOCKET}); repeat it for several instances",
+    )
+    torrc.add_argument(
+        "--onionbalance-instance",
+        action="store_true",
+        help="make this tor a backend of an Onionbalance frontend (see `onion balance`)",
+    )
+    balance = commands.add(
+        "balance",
+        cmd_balance,
+        "write an Onionbalance frontend's folder over several backends' onions",
+        group,
+    )
+    balance.add_argument("path", help="the frontend's folder (master key, config.yaml)")
+    balance.add_argument("backends", nargs="+", metavar="BACKEND.onion")
+    balance.add_argument("--force", action="store_true", help="replace the folder's master key")
     torrc.add_argument("--staff-dir", default=str(SYSTEM_STAFF_DIR))
     torrc.add_argument("--staff-socket", default=SYSTEM_STAFF_SOCKET)
     import_key = commands.add(

@@ -8,6 +8,7 @@ small file there, which `movements onion status`, another process, reads.
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from movements.onion import (
@@ -61,13 +62,23 @@ def supervisor(
     tor_control: str | None = None,
     tor_password: str | None = None,
     retry_max_seconds: float = 60.0,
+    on_change: Callable[[OnionStatus], None] | None = None,
 ):
-    """An embedded tor in the instance folder, or an attachment to a running tor."""
+    """An embedded tor in the instance folder, or an attachment to a running tor.
+
+    Each change of state is written for `movements onion status` and told to `on_change`.
+    """
     staff = staff_service(instance, staff_target) if staff_target is not None else None
+
+    def changed(status: OnionStatus) -> None:
+        if on_change is not None:
+            on_change(status)
+        write_supervisor_view(instance, status)
+
     watching = {
         "staff": staff,
         "backoff": Backoff(max_delay=retry_max_seconds),
-        "on_change": lambda status: write_supervisor_view(instance, status),
+        "on_change": changed,
     }
     if tor_control:
         return AttachedOnion(

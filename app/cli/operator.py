@@ -46,9 +46,9 @@ def cmd_reset_password(args) -> int:
             print(f"no such user: {args.name}", file=sys.stderr)
             return 1
         password = secrets.token_urlsafe(12)
+        fresh = passwords.new_password(password)
         with database.atomic():
-            user.password_hash = passwords.hash_password(password)
-            replace_lost_keys(user, password)
+            replace_lost_keys(user, fresh)
             LoginSession.delete().where(LoginSession.user == user).execute()
     print(f"password: {password}")
     print("their sealed contact details and their copies of messages cannot be recovered;")

@@ -6,7 +6,10 @@ an in-app notice has waited ACCOUNT_PURGE_NOTICE_DAYS for its holder: whoever si
 that time keeps the account, since signing in moves the date. Staff accounts are left to the
 operator, who creates and removes them (`movements staff ...`).
 
-Every function takes `today`, so tests choose the date and nothing here reads a clock.
+It also deletes what expires by the minute rather than the day: sessions past their expiry,
+with the keys sealed to them, and counters whose window is over (`end_expired_state`).
+
+Every function takes `today` or `now`, so tests choose the time and nothing here reads a clock.
 """
 
 import datetime
@@ -16,6 +19,8 @@ from movements.app.accounts.deletion import delete_account, scrub_database
 from movements.app.core import fulltext
 from movements.app.core.db import database
 from movements.app.core.models import HelpRequest, Notification, Offer, RequestText, User
+from movements.app.web.sessions import end_expired_sessions
+from movements.app.web.throttle import end_finished_windows
 
 NOTICE = "account_expiring"  # its text is in app/notifications/rules.py
 
@@ -122,6 +127,12 @@ def delete_expired_accounts(today: datetime.date, retention: Retention) -> int:
         delete_account(user)
         deleted += 1
     return deleted
+
+
+def end_expired_state(now: datetime.datetime) -> int:
+    """Expired sessions (and the keys sealed to them) and finished counters. Signing in and
+    sending messages delete these as they go; this catches those nobody came back to."""
+    return end_expired_sessions(now) + end_finished_windows(now)
 
 
 def purge(today: datetime.date, retention: Retention) -> PurgeCounts:

@@ -14,6 +14,7 @@ from movements.app.core.models import (
     ContactReveal,
     EndedConversation,
     EndedMessage,
+    MailAddress,
     Message,
     PublicProfile,
     Report,
@@ -21,6 +22,7 @@ from movements.app.core.models import (
 from movements.app.keys import vault
 from movements.app.keys.contacts import field_context, reveal_context
 from movements.app.keys.envelopes import is_keyring_blob
+from movements.app.mail.addresses import SEALED_COLUMNS, sealed_context
 from movements.app.matches.ended import copy_context, title_context
 from movements.app.matches.rules import message_context
 from movements.app.reports.rules import quoted_context
@@ -47,6 +49,11 @@ COLUMNS = [
     # read by staff while the user is away, so these stay under the server keyring
     Column(PublicProfile, "sealed_link", link_context),
     Column(Report, "quoted", quoted_context),
+    # e-mail addresses and the tokens of their links: mail goes out while their owners are away
+    *(
+        Column(MailAddress, name, lambda row, name=name: sealed_context(row.user_id, name))
+        for name in SEALED_COLUMNS
+    ),
 ]
 
 

@@ -110,10 +110,27 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "ONION_ADDRESS": os.environ.get("MOVEMENTS_ONION_ADDRESS") or None,
         "STAFF_ONION_ADDRESS": os.environ.get("MOVEMENTS_STAFF_ONION_ADDRESS") or None,
         "MIRROR_HOST": os.environ.get("MOVEMENTS_MIRROR_HOST") or None,
+        # the loopback ports `movements serve` listens on, for absolute redirects (faces.py)
+        # set by `movements serve` (and passed to its workers): the ports redirects name
+        "LOOPBACK_PORT": _port_from("MOVEMENTS_LOOPBACK_PORT"),
+        "STAFF_LOOPBACK_PORT": _port_from("MOVEMENTS_STAFF_LOOPBACK_PORT"),
         # the onion supervisor retries a lost tor forever, waiting at most this long in between
         "TOR_RETRY_MAX_SECONDS": _retry_seconds(
             os.environ.get("MOVEMENTS_TOR_RETRY_MAX_SECONDS", "60")
         ),
+        # opt-in e-mail, only with an SMTP server (checked by app/mail/settings.py)
+        "SMTP_URL": os.environ.get("MOVEMENTS_SMTP_URL") or None,
+        "MAIL_FROM": os.environ.get("MOVEMENTS_MAIL_FROM") or None,
+        "SMTP_CA_FILE": os.environ.get("MOVEMENTS_SMTP_CA_FILE") or None,
+        "MAIL_SEND_SECONDS": os.environ.get("MOVEMENTS_MAIL_SEND_SECONDS", "30"),
+        "MAIL_RETRY_SECONDS": os.environ.get("MOVEMENTS_MAIL_RETRY_SECONDS", "60"),
+        # confirmation mails to new addresses, for everyone together (app/mail/addresses.py)
+        "MAIL_CONFIRMATIONS_PER_HOUR": 60,
     }
     config.update(overrides)
     return config
+
+
+def _port_from(variable: str) -> int | None:
+    value = os.environ.get(variable, "")
+    return int(value) if value.isdigit() else None

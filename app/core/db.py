@@ -1,11 +1,12 @@
-"""The one database handle, bound at start-up, with a connection per request."""
+"""The one database handle, bound at start-up, with a connection lent to each request."""
 
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from flask import Flask, abort, request
+from flask import Flask, abort, g, request
 from peewee import DatabaseProxy, SqliteDatabase
-from playhouse.pool import PooledPostgresqlDatabase
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 database = DatabaseProxy()
 
@@ -22,10 +23,47 @@ SQLITE_PRAGMAS = {
 
 # Per process: waitress's threads each borrow one connection for a request, and give it back.
 POSTGRESQL_POOL = {"max_connections": 32, "stale_timeout": 300, "timeout": 10}
+# SQLite's too, but kept only while requests overlap (`Serving`): a new connection reads the
+# whole schema before its first query, a tenth of a signed-in page's processor time, and one
+# kept open keeps its page cache (the indexes' upper pages) from one request to the next.
+SQLITE_POOL = {"max_connections": 32, "stale_timeout": 300, "timeout": 10}
+
+
+class Serving:
+    """How many requests this process is serving at this moment.
+
+    A request's SQLite connection goes back to the pool for the next request only while
+    another is being served: under load every request finds one open, and once the server is
+    idle none is left open, so nothing holds the file while nobody is served (a backup, a
+    remount or an outage finds it as it did when every request opened its own).
+    """
+
+    def __init__(self):
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def enter(self) -> None:
+        with self._lock:
+            self._count += 1
+
+    def leave(self) -> bool:
+        """One request fewer; True when no other is being served."""
+        with self._lock:
+            self._count -= 1
+            return self._count == 0
+
+
+SERVED = "movements.db.served"
 
 
 def is_sqlite() -> bool:
-    return isinstance(database.obj, SqliteDatabase)
+    return isinstance(database.obj, SqliteDatabase)  # pooled or not
+
+
+def release_idle() -> None:
+    """Close the SQLite connections the pool keeps: none is left open while nothing is served."""
+    if isinstance(database.obj, PooledSqliteDatabase):
+        database.close_idle()
 
 
 def sqlite_folder() -> Path | None:
@@ -41,8 +79,12 @@ def open_database(url: str):
         # A deferred BEGIN reads first and asks for the lock at its first write; in WAL mode
         # SQLite refuses that at once, without waiting, when another connection wrote since
         # the read began ("database is locked"), so two people writing together lost a write.
-        return SqliteDatabase(
-            parsed.path, pragmas=SQLITE_PRAGMAS, check_same_thread=False, lock_type="IMMEDIATE"
+        return PooledSqliteDatabase(
+            parsed.path,
+            pragmas=SQLITE_PRAGMAS,
+            check_same_thread=False,
+            lock_type="IMMEDIATE",
+            **SQLITE_POOL,
         )
     if parsed.scheme in ("postgres", "postgresql"):
         # URL parts are percent-encoded, so a password may hold "@", ":" or "/". peewee keeps
@@ -81,6 +123,12 @@ def bind(url: str) -> None:
 
 def init_app(app: Flask) -> None:
     bind(app.config["DATABASE_URL"])
+    serving = Serving()
+
+    @app.before_request
+    def _count_in():  # the first hook of every request, so each request counted leaves
+        serving.enter()
+        g.setdefault(SERVED, True)
 
     @app.before_request
     def _refuse_nul():
@@ -92,10 +140,15 @@ def init_app(app: Flask) -> None:
 
     @app.teardown_request
     def _close(_exc):
-        if database.is_closed():
-            return
-        # atomic() ends its own transaction; one still open here was abandoned by an error,
-        # and is rolled back, never committed nor carried into the next request on this thread
-        while database.session_rollback():
-            pass
-        database.close()
+        alone = serving.leave() if g.pop(SERVED, False) else False
+        if not database.is_closed():
+            # atomic() ends its own transaction; one still open here was abandoned by an error,
+            # and is rolled back, never committed nor carried into the next request
+            while database.session_rollback():
+                pass
+            if alone and isinstance(database.obj, PooledSqliteDatabase):
+                database.manual_close()
+            else:
+                database.close()
+        if alone:
+            release_idle()

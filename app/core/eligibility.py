@@ -10,6 +10,7 @@ but every request names an eligible country of focus.
 
 import json
 import os
+import re
 from functools import cache
 from importlib import resources
 
@@ -85,6 +86,12 @@ def data_source() -> dict:
     return json.loads(text).get("source", {})
 
 
+def edition() -> str:
+    """The Freedom House edition the statuses come from, as the data file names it."""
+    named = re.search(r"Freedom in the World \d{4}", data_source().get("freedom_status", ""))
+    return named.group(0) if named else ""
+
+
 def make_blueprint() -> Blueprint:
     bp = Blueprint("eligibility", __name__)
 
@@ -94,7 +101,7 @@ def make_blueprint() -> Blueprint:
             "eligibility.html",
             statuses=[STATUS_NAMES[s] for s in eligible_statuses()],
             countries=eligible_countries(),
-            source=data_source(),
+            edition=edition(),
         )
 
     return bp

@@ -11,11 +11,10 @@ from movements.app.core.db import is_sqlite
 from movements.app.core.models import SearchText
 
 
-def index(text_model: type[SearchText], row_id: int, title: str, description: str) -> None:
+def index(text_model: type[SearchText], row_id: int, **columns: str) -> None:
+    """Put (or put back) one row's text in its index: title, description and any other column."""
     if is_sqlite():
-        text_model.insert(
-            rowid=row_id, title=title, description=description
-        ).on_conflict_replace().execute()
+        text_model.insert(rowid=row_id, **columns).on_conflict_replace().execute()
 
 
 def unindex(text_model: type[SearchText], row_ids: Iterable[int]) -> None:

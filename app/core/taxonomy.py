@@ -105,6 +105,23 @@ def languages() -> dict[str, str]:
     return _language_names(_visitor_locale())
 
 
+_translated: dict[tuple[int, str], dict[str, str]] = {}
+
+
+def in_visitors_language(labels: dict) -> dict[str, str]:
+    """One of the dicts of lazy labels above as plain text in the visitor's language.
+
+    A lazy label looks its text up in the catalog each time it is shown; the list of requests
+    shows dozens. Each dict is translated once per language and kept (the catalogs do not
+    change while the process runs).
+    """
+    key = (id(labels), _visitor_locale())
+    translated = _translated.get(key)
+    if translated is None:
+        translated = _translated[key] = {code: str(label) for code, label in labels.items()}
+    return translated
+
+
 def pack(codes: list[str]) -> str:
     """Store a set of codes as ",a,b," so one LIKE finds a code on SQLite and PostgreSQL."""
     return "," + ",".join(sorted(set(codes))) + ","

@@ -119,7 +119,7 @@ def _apply(offer: StandingOffer, fields: StandingOfferFields) -> None:
 
 
 def _index(offer: StandingOffer) -> None:
-    fulltext.index(StandingOfferText, offer.id, offer.title, offer.description)
+    fulltext.index(StandingOfferText, offer.id, title=offer.title, description=offer.description)
 
 
 def _live_count(provider: User) -> int:

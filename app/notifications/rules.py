@@ -1,8 +1,19 @@
-"""In-app notices: the only way the site tells people what happened (no e-mail)."""
+"""In-app notices: how the site tells people what happened, and what opt-in e-mail is about.
+
+Mail never goes out from here: a notification only puts a generic notice in the outbox, with
+the caller's transaction when there is one, for the sender to deliver later (app/mail).
+"""
+
+from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from peewee import Value, chunked, fn
 
-from movements.app.core.models import Notification, User
+from movements.app.core.models import Notification, User, today
+from movements.app.core.prepared import Prepared, slot
+from movements.app.mail.outbox import queue_notice
+from movements.app.web.templating import isolate
 
 MESSAGES = {
     "offer_received": _l("New offer of help on your request “%(subject)s”."),
@@ -39,6 +50,12 @@ MESSAGES = {
     "moderation_removed": _l("Moderators removed your account: “%(subject)s”"),
     "invitation_received": _l("You are invited to offer help on “%(subject)s”."),
     "invitation_declined": _l("Your invitation on “%(subject)s” was declined."),
+    # app/alerts: one of your saved alerts matched a new request; the subject is its title
+    "alert_match": _l("A new request matches your alert: “%(subject)s”."),
+    "story_proposed": _l(
+        "A success story about “%(subject)s” waits for your approval. It stays private until then."
+    ),
+    "story_published": _l("Your success story about “%(subject)s” is published."),
     # app/cli/purge.py: the subject is the date of deletion (YYYY-MM-DD)
     "account_expiring": _l(
         "Your account was unused for a long time and would have been deleted on %(subject)s. "
@@ -47,16 +64,46 @@ MESSAGES = {
 }
 
 PAGE_SIZE = 50
+BATCH = 1000  # users per statement: well under SQLite's limit of bound parameters
 
 
 def notify(user: User, kind: str, link: str, subject: str = "") -> None:
+    notify_many([user.id], kind, link, subject)
+
+
+def notify_many(user_ids: Iterable[int], kind: str, link: str, subject: str = "") -> None:
+    """The same notice to each of these users, in one INSERT ... SELECT per thousand of them
+    (a new request can match thousands of saved alerts); `notify` is this for one user."""
     if kind not in MESSAGES:
         raise ValueError(f"unknown notification kind {kind!r}")
-    Notification.create(user=user, kind=kind, link=link, subject=subject[:200])
+    user_ids = list(user_ids)
+    columns = [
+        Notification.user,
+        Notification.kind,
+        Notification.link,
+        Notification.subject,
+        Notification.created_on,
+        Notification.read,
+    ]
+    for batch in chunked(user_ids, BATCH):
+        rows = User.select(
+            User.id, Value(kind), Value(link), Value(subject[:200]), Value(today()), Value(False)
+        ).where(User.id.in_(batch))
+        Notification.insert_from(rows, columns).execute()
+    for user_id in user_ids:
+        queue_notice(user_id, kind)
 
 
-def text_of(notification: Notification) -> str:
-    return MESSAGES[notification.kind] % {"subject": notification.subject}
+def text_of(notification: Notification) -> Markup:
+    """The sentence in the reader's language, its subject (a title or a name someone typed) in
+    <bdi>: a Persian title in an English sentence, or the reverse, cannot reorder its words."""
+    return escape(str(MESSAGES[notification.kind])) % {"subject": isolate(notification.subject)}
+
+
+def plain_text_of(notification: Notification) -> str:
+    """The same sentence as plain text (a feed entry's title), the subject isolated with
+    Unicode's first-strong isolate and its pop, the plain-text twins of <bdi>."""
+    return str(MESSAGES[notification.kind]) % {"subject": f"\u2068{notification.subject}\u2069"}
 
 
 def recent_for(user: User) -> list[Notification]:
@@ -68,8 +115,18 @@ def recent_for(user: User) -> list[Notification]:
     )
 
 
+def _unread_query(_shape):
+    unread = (Notification.user == slot("user")) & ~Notification.read
+    return Notification.select(fn.COUNT(Notification.id)).where(unread)
+
+
+# asked on every page a signed-in user sees (the count beside "Notifications")
+_UNREAD = Prepared(_unread_query)
+
+
 def unread_count(user: User) -> int:
-    return Notification.select().where((Notification.user == user) & ~Notification.read).count()
+    ((count,),) = _UNREAD.rows(None, user=user.id)
+    return count
 
 
 def mark_read(user: User, notifications: list[Notification]) -> None:

@@ -4,10 +4,10 @@ from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
 from movements.app.blocks.rules import has_blocked
-from movements.app.core.db import database, is_sqlite
+from movements.app.core.db import database
 from movements.app.core.errors import NotFound, RuleViolation
 from movements.app.core.models import HelpRequest, Match, Offer, User, today
-from movements.app.core.visibility import can_see, is_open
+from movements.app.core.visibility import can_see, is_open, still_open
 from movements.app.notifications.rules import notify
 
 
@@ -35,7 +35,8 @@ def make_offer(provider: User, request: HelpRequest, message: str) -> Offer:
         raise RuleViolation(_l("The author of this request does not take offers from you."))
     try:
         with database.atomic():
-            if not _still_open(request):
+            # asked again on the row: an acceptance may have closed the request since
+            if not still_open(request):
                 raise RuleViolation(_l("This request is no longer open."))
             offer = _offer_again(provider, request, message) or Offer.create(
                 request=request, provider=provider, message=message.strip()
@@ -60,17 +61,6 @@ def _offer_again(provider: User, request: HelpRequest, message: str) -> Offer | 
     earlier.status, earlier.message, earlier.created_on = Offer.PENDING, message.strip(), today()
     earlier.save()
     return earlier
-
-
-def _still_open(help_request: HelpRequest) -> bool:
-    """The request's state read inside the writing transaction, so an acceptance that commits
-    first is seen and no offer is left pending on a matched request: SQLite's transactions
-    take the write lock at BEGIN, and on PostgreSQL the row is locked until this one ends."""
-    query = HelpRequest.select(HelpRequest.status, HelpRequest.expires_on).where(
-        HelpRequest.id == help_request.id
-    )
-    row = (query if is_sqlite() else query.for_update()).first()
-    return row is not None and is_open(row)
 
 
 def get_offer(public_id: str) -> Offer:

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from movements.app.core.visibility import get_visible
 from movements.app.offers import rules
 from movements.app.offers.forms import OfferForm
-from movements.app.web import throttle
+from movements.app.web import submissions, throttle
 from movements.app.web.csrf import shows_form_again
 from movements.app.web.forms import REFUSED, through_rule
 from movements.app.web.sessions import login_required
@@ -20,13 +20,16 @@ def make_blueprint() -> Blueprint:
         help_request = get_visible(g.user, public_id)
         form = OfferForm()
         if form.validate_on_submit():
-            throttle.check_offers_today(g.user)
-            offered = through_rule(
-                form.message, rules.make_offer, g.user, help_request, form.message.data
-            )
-            if offered is not REFUSED:
+
+            def offer() -> str:
+                throttle.check_offers_today(g.user)
+                rules.make_offer(g.user, help_request, form.message.data)
+                return url_for("requests.show", public_id=public_id)
+
+            shown = through_rule(form.message, submissions.once, g.user, offer)
+            if shown is not REFUSED:
                 flash(_("Your offer is sent. You will be told when it is answered."))
-                return redirect(url_for("requests.show", public_id=public_id))
+                return redirect(shown)
         status = 400 if form.errors else 200
         return render_template("offers/new.html", form=form, req=help_request), status
 
@@ -37,9 +40,14 @@ def make_blueprint() -> Blueprint:
     def accept(public_id):
         offer = rules.get_offer(public_id)
         if request.method == "POST":
-            match = rules.accept_offer(g.user, offer)
+
+            def accept_it() -> str:
+                match = rules.accept_offer(g.user, offer)
+                return url_for("matches.show", public_id=match.public_id)
+
+            shown = submissions.once(g.user, accept_it)
             flash(_("You accepted the offer. Talk here in private."))
-            return redirect(url_for("matches.show", public_id=match.public_id))
+            return redirect(shown)
         rules.ensure_may_decide(g.user, offer)
         return render_template("offers/accept.html", offer=offer)
 
@@ -48,9 +56,14 @@ def make_blueprint() -> Blueprint:
     def decline(public_id):
         offer = rules.get_offer(public_id)
         if request.method == "POST":
-            rules.decline_offer(g.user, offer)
+
+            def decline_it() -> str:
+                rules.decline_offer(g.user, offer)
+                return url_for("requests.show", public_id=offer.request.public_id)
+
+            shown = submissions.once(g.user, decline_it)
             flash(_("You declined the offer."))
-            return redirect(url_for("requests.show", public_id=offer.request.public_id))
+            return redirect(shown)
         rules.ensure_may_decide(g.user, offer)
         return render_template("offers/decline.html", offer=offer)
 
@@ -59,9 +72,14 @@ def make_blueprint() -> Blueprint:
     def withdraw(public_id):
         offer = rules.get_offer(public_id)
         if request.method == "POST":
-            rules.withdraw_offer(g.user, offer)
+
+            def withdraw_it() -> str:
+                rules.withdraw_offer(g.user, offer)
+                return url_for("requests.show", public_id=offer.request.public_id)
+
+            shown = submissions.once(g.user, withdraw_it)
             flash(_("Your offer is withdrawn."))
-            return redirect(url_for("requests.show", public_id=offer.request.public_id))
+            return redirect(shown)
         rules.ensure_may_change(g.user, offer)
         return render_template("offers/withdraw.html", offer=offer)
 
@@ -73,10 +91,15 @@ def make_blueprint() -> Blueprint:
         rules.ensure_may_change(g.user, offer)
         form = OfferForm(data={"message": offer.message})
         if form.validate_on_submit():
-            edited = through_rule(form.message, rules.edit_offer, g.user, offer, form.message.data)
-            if edited is not REFUSED:
+
+            def edit_it() -> str:
+                rules.edit_offer(g.user, offer, form.message.data)
+                return url_for("requests.show", public_id=offer.request.public_id)
+
+            shown = through_rule(form.message, submissions.once, g.user, edit_it)
+            if shown is not REFUSED:
                 flash(_("Your offer is saved."))
-                return redirect(url_for("requests.show", public_id=offer.request.public_id))
+                return redirect(shown)
         status = 400 if form.errors else 200
         return render_template("offers/edit.html", form=form, offer=offer), status
 

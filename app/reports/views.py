@@ -8,6 +8,7 @@ from movements.app.core.errors import NotFound
 from movements.app.core.members import find_member
 from movements.app.reports import rules, targets
 from movements.app.reports.forms import ActionForm, ReportForm
+from movements.app.web import submissions
 from movements.app.web.csrf import shows_form_again
 from movements.app.web.forms import REFUSED, through_rule
 from movements.app.web.return_to import login_url
@@ -47,18 +48,17 @@ def make_blueprint() -> Blueprint:
         target = targets.resolve(g.user, raw, g.get("user_key"))
         form = ReportForm()
         if form.validate_on_submit():
-            filed = through_rule(
-                form.reason,
-                rules.file_report,
-                g.user,
-                target,
-                form.reason.data,
-                form.details.data,
-                form.include_text.data,
-            )
-            if filed is not REFUSED:
+
+            def file_it() -> str:
+                rules.file_report(
+                    g.user, target, form.reason.data, form.details.data, form.include_text.data
+                )
+                return url_for("reports.report")
+
+            shown = through_rule(form.reason, submissions.once, g.user, file_it)
+            if shown is not REFUSED:
                 flash(_("Thank you. Staff will look at your report and tell you what they did."))
-                return redirect(url_for("reports.report"))
+                return redirect(shown)
         status = 400 if form.errors else 200
         return render_template("reports/new.html", form=form, target=target), status
 

@@ -1,3 +1,6 @@
+from functools import lru_cache
+
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
@@ -9,10 +12,19 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from movements.app.core.eligibility import eligible_countries
-from movements.app.core.taxonomy import REQUEST_STATUSES, SKILLS, URGENCIES, VISIBILITIES, languages
-from movements.app.requests.rules import RequestFields
+from movements.app.core.eligibility import eligible_countries, eligible_statuses
+from movements.app.core.models import HelpRequest
+from movements.app.core.taxonomy import (
+    REQUEST_STATUSES,
+    SKILLS,
+    URGENCIES,
+    VISIBILITIES,
+    in_visitors_language,
+    languages,
+)
+from movements.app.requests.rules import Filters, RequestFields
 from movements.app.trust.standing import standing_of
+from movements.app.web.filter_fields import FilterField
 from movements.app.web.forms import CheckboxListField, Form, MaxItems, options, options_first
 
 STAR_LEVELS = (1, 2, 3, 4, 5)
@@ -98,6 +110,20 @@ class RequestForm(Form):
         )
 
 
+@lru_cache(maxsize=64)
+def _filter_choices(_locale: str, _eligible: tuple[str, ...]) -> dict:
+    """The browse filters' choices in one language (and for one setting of eligible countries),
+    made once: the form is built for every list of requests."""
+    anything = {"": str(_l("Any"))}
+    labels = {
+        "skill": {**anything, **in_visitors_language(SKILLS)},
+        "country": {**anything, **eligible_countries()},
+        "language": {**anything, **languages()},
+        "urgency": {**anything, **in_visitors_language(URGENCIES)},
+    }
+    return {name: (options(offered), frozenset(offered)) for name, offered in labels.items()}
+
+
 class BrowseForm(Form):
     """The filters of /requests, read from the query string; no CSRF on a GET."""
 
@@ -105,11 +131,11 @@ class BrowseForm(Form):
         csrf = False
 
     q = StringField(_l("Words"), validators=[Optional(), Length(max=200)])
-    skill = SelectField(_l("Skill"), validators=[Optional()])
-    country = SelectField(_l("Country"), validators=[Optional()])
-    language = SelectField(_l("Language"), validators=[Optional()])
-    urgency = SelectField(_l("Urgency"), validators=[Optional()])
-    status = SelectField(
+    skill = FilterField(_l("Skill"), validators=[Optional()])
+    country = FilterField(_l("Country"), validators=[Optional()])
+    language = FilterField(_l("Language"), validators=[Optional()])
+    urgency = FilterField(_l("Urgency"), validators=[Optional()])
+    status = FilterField(
         _l("Status"),
         choices=options({k: REQUEST_STATUSES[k] for k in ("open", "matched", "completed")}),
         default="open",
@@ -119,8 +145,17 @@ class BrowseForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        anything = {"": _l("Any")}
-        self.skill.choices = options({**anything, **SKILLS})
-        self.country.choices = options({**anything, **eligible_countries()})
-        self.language.choices = options({**anything, **languages()})
-        self.urgency.choices = options({**anything, **URGENCIES})
+        offered = _filter_choices(str(get_locale()), eligible_statuses())
+        for name, (choices, values) in offered.items():
+            self[name].offer(choices, values)
+
+    def filters(self) -> Filters:
+        return Filters(
+            skill=self.skill.data or "",
+            country=self.country.data or "",
+            language=self.language.data or "",
+            urgency=self.urgency.data or "",
+            status=self.status.data or HelpRequest.OPEN,
+            q=self.q.data or "",
+            page=self.page.data or 1,
+        )

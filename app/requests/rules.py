@@ -6,19 +6,26 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from movements.app.core import fulltext
-from movements.app.core.db import database, is_sqlite
+from movements.app.alerts import matching as alert_matching
+from movements.app.core import facets, fulltext
+from movements.app.core.db import database
 from movements.app.core.eligibility import ensure_eligible_focus
 from movements.app.core.errors import NotFound, RuleViolation
-from movements.app.core.models import HelpRequest, Offer, RequestText, User, today
-from movements.app.core.taxonomy import pack
-from movements.app.core.visibility import visible_to
+from movements.app.core.models import (
+    HelpRequest,
+    HelpRequestLanguage,
+    HelpRequestSkill,
+    Offer,
+    RequestText,
+    User,
+    codes_of,
+    today,
+)
 from movements.app.notifications.rules import notify
+from movements.app.requests.listing import Listed, list_page
 
 SEARCH_TERMS_MAX = 8
 PAGE_MAX = 500
-# Their words leave SQLite's full-text index, so no search finds them; nor may PostgreSQL's.
-UNSEARCHABLE = (HelpRequest.WITHDRAWN, HelpRequest.EXPIRED, HelpRequest.REMOVED)
 
 
 @dataclass
@@ -48,17 +55,35 @@ class Filters:
 def _apply(request: HelpRequest, fields: RequestFields) -> None:
     request.title = fields.title.strip()
     request.description = fields.description.strip()
-    request.skills = pack(fields.skills)
     request.country = fields.country
-    request.languages = pack(fields.languages)
     request.urgency = fields.urgency
     request.visibility = fields.visibility
     request.min_stars = fields.min_stars if fields.visibility == "stars" else 0
     request.expires_on = today() + datetime.timedelta(days=fields.expires_in_days)
 
 
-def _index(help_request: HelpRequest) -> None:
-    fulltext.index(RequestText, help_request.id, help_request.title, help_request.description)
+def _file_under(help_request: HelpRequest, fields: RequestFields) -> None:
+    """Its skills and languages, as rows (the caller holds a transaction); and its index."""
+    skills, languages = sorted(set(fields.skills)), sorted(set(fields.languages))
+    for table, codes in ((HelpRequestSkill, skills), (HelpRequestLanguage, languages)):
+        table.delete().where(table.help_request == help_request).execute()
+        rows = [{"help_request": help_request, "code": code} for code in codes]
+        table.insert_many(rows).execute()
+    fulltext.index(
+        RequestText,
+        help_request.id,
+        title=help_request.title,
+        description=help_request.description,
+        facets=facets.words(skills, languages, help_request.country, help_request.urgency),
+    )
+
+
+def skills_of(help_request: HelpRequest) -> list[str]:
+    return codes_of(HelpRequestSkill, help_request.id)
+
+
+def languages_of(help_request: HelpRequest) -> list[str]:
+    return codes_of(HelpRequestLanguage, help_request.id)
 
 
 def ensure_may_post(user: User) -> None:
@@ -73,7 +98,8 @@ def create_request(author: User, fields: RequestFields) -> HelpRequest:
         request = HelpRequest(author=author)
         _apply(request, fields)
         request.save()
-        _index(request)
+        _file_under(request, fields)
+        alert_matching.announce(request)
     return request
 
 
@@ -90,13 +116,21 @@ def edit_request(user: User, request: HelpRequest, fields: RequestFields) -> Non
     with database.atomic():
         _apply(request, fields)
         request.save()
-        _index(request)
+        _file_under(request, fields)
+        # a wider visibility or new words may now match alerts that did not match before
+        alert_matching.announce(request)
 
 
 def withdraw_request(user: User, request: HelpRequest) -> None:
     """Close a request for good; providers with pending offers are told."""
     _own_open_request(user, request)
     with database.atomic():
+        # only if still open: an acceptance committed since the page was read wins
+        withdrawn = HelpRequest.update(status=HelpRequest.WITHDRAWN).where(
+            (HelpRequest.id == request.id) & (HelpRequest.status == HelpRequest.OPEN)
+        )
+        if withdrawn.execute() != 1:
+            raise RuleViolation(_l("Only an open request can be changed."))
         request.status = HelpRequest.WITHDRAWN
         request.save()
         fulltext.unindex(RequestText, [request.id])
@@ -109,45 +143,24 @@ def withdraw_request(user: User, request: HelpRequest) -> None:
             )
 
 
-def _search_expression(q: str) -> str | None:
-    """User words as quoted FTS5 terms, so no input can be read as query syntax."""
-    words = re.findall(r"\w+", q)[:SEARCH_TERMS_MAX]
-    return " ".join(f'"{word}"' for word in words) or None
+def search_words(q: str) -> list[str]:
+    """Only word characters survive, so no input is ever read as FTS5 or LIKE syntax."""
+    return re.findall(r"\w+", q)[:SEARCH_TERMS_MAX]
 
 
-def browse(user: User | None, filters: Filters, page_size: int) -> tuple[list[HelpRequest], bool]:
+def browse(user: User | None, filters: Filters, page_size: int) -> tuple[list[Listed], bool]:
     """One page of the requests this visitor may see, newest first, and whether more follow."""
-    query = HelpRequest.select(HelpRequest, User).join(User)
-    where = visible_to(user) & (HelpRequest.status == filters.status)
-    if filters.status == HelpRequest.OPEN:
-        where &= HelpRequest.expires_on >= today()
-    if filters.skill:
-        where &= HelpRequest.skills.contains(f",{filters.skill},")
-    if filters.language:
-        where &= HelpRequest.languages.contains(f",{filters.language},")
-    if filters.country:
-        where &= HelpRequest.country == filters.country
-    if filters.urgency:
-        where &= HelpRequest.urgency == filters.urgency
-    expression = _search_expression(filters.q)
-    if filters.q and expression is None:
+    words = search_words(filters.q)
+    if filters.q and not words:
         return [], False
-    if expression and is_sqlite():
-        matching = RequestText.select(RequestText.rowid).where(RequestText.match(expression))
-        where &= HelpRequest.id.in_(matching)
-    elif expression:
-        # peewee's contains() is ILIKE with %, _ and \ escaped: case-blind, and no typed
-        # character acts as a wildcard (tests/postgres/test_both_databases.py)
-        where &= HelpRequest.status.not_in(UNSEARCHABLE)
-        for word in re.findall(r"\w+", filters.q)[:SEARCH_TERMS_MAX]:
-            where &= HelpRequest.title.contains(word) | HelpRequest.description.contains(word)
     page = min(max(filters.page, 1), PAGE_MAX)
-    rows = list(
-        query.where(where)
-        .order_by(HelpRequest.id.desc())
-        .offset((page - 1) * page_size)
-        .limit(page_size + 1)
-    )
+    chosen = {
+        facets.SKILL: filters.skill,
+        facets.LANGUAGE: filters.language,
+        facets.COUNTRY: filters.country,
+        facets.URGENCY: filters.urgency,
+    }
+    rows = list_page(user, filters.status, chosen, words, (page - 1) * page_size, page_size + 1)
     return rows[:page_size], len(rows) > page_size
 
 

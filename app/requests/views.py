@@ -19,7 +19,8 @@ from movements.app.offers import rules as offer_rules
 from movements.app.offers.forms import OfferForm
 from movements.app.requests import rules
 from movements.app.requests.forms import VISIBILITY_HELP, BrowseForm, RequestForm
-from movements.app.web import throttle
+from movements.app.requests.links import requests_feed_url
+from movements.app.web import submissions, throttle
 from movements.app.web.csrf import shows_form_again
 from movements.app.web.sessions import login_required
 
@@ -31,19 +32,22 @@ def make_blueprint() -> Blueprint:
     def browse():
         form = BrowseForm(request.args)
         if not form.validate():
-            return render_template("requests/browse.html", form=form, results=[], more=False), 400
-        filters = rules.Filters(
-            skill=form.skill.data or "",
-            country=form.country.data or "",
-            language=form.language.data or "",
-            urgency=form.urgency.data or "",
-            status=form.status.data or "open",
-            q=form.q.data or "",
-            page=form.page.data or 1,
-        )
+            return render_template(
+                "requests/browse.html",
+                form=form,
+                results=[],
+                more=False,
+                feed_url=requests_feed_url(),
+            ), 400
+        filters = form.filters()
         results, more = rules.browse(g.user, filters, current_app.config["PAGE_SIZE"])
         return render_template(
-            "requests/browse.html", form=form, results=results, more=more, page=filters.page
+            "requests/browse.html",
+            form=form,
+            results=results,
+            more=more,
+            page=filters.page,
+            feed_url=requests_feed_url(),
         )
 
     @bp.get("/requests/filters")
@@ -61,9 +65,13 @@ def make_blueprint() -> Blueprint:
         profile = {"country": g.user.country, "languages": unpack(g.user.languages)}
         form = _request_form(profile)
         if form.validate_on_submit():
-            throttle.check_requests_today(g.user)
-            created = rules.create_request(g.user, form.fields())
-            return redirect(url_for("requests.show", public_id=created.public_id))
+
+            def create() -> str:
+                throttle.check_requests_today(g.user)
+                created = rules.create_request(g.user, form.fields())
+                return url_for("requests.show", public_id=created.public_id)
+
+            return redirect(submissions.once(g.user, create))
         status = 400 if form.errors else 200
         return _form_page(form, editing=None), status
 
@@ -73,8 +81,8 @@ def make_blueprint() -> Blueprint:
         return render_template(
             "requests/show.html",
             req=help_request,
-            skills=unpack(help_request.skills),
-            languages=unpack(help_request.languages),
+            skills=rules.skills_of(help_request),
+            languages=rules.languages_of(help_request),
             is_open=is_open(help_request),
             offers=cards.cards_for_author(g.user, help_request),
             own_offer=offer_rules.own_offer(g.user, help_request),
@@ -105,9 +113,14 @@ def make_blueprint() -> Blueprint:
         if help_request.author_id != g.user.id:
             abort(404)
         if request.method == "POST":
-            rules.withdraw_request(g.user, help_request)
+
+            def withdraw_it() -> str:
+                rules.withdraw_request(g.user, help_request)
+                return url_for("requests.show", public_id=public_id)
+
+            shown = submissions.once(g.user, withdraw_it)
             flash(_("Your request is withdrawn."))
-            return redirect(url_for("requests.show", public_id=public_id))
+            return redirect(shown)
         return render_template("requests/withdraw.html", req=help_request)
 
     return bp
@@ -129,9 +142,9 @@ def _form_data(help_request) -> dict:
     return {
         "title": help_request.title,
         "description": help_request.description,
-        "skills": unpack(help_request.skills),
+        "skills": rules.skills_of(help_request),
         "country": help_request.country,
-        "languages": unpack(help_request.languages),
+        "languages": rules.languages_of(help_request),
         "urgency": help_request.urgency,
         "visibility": help_request.visibility,
         "min_stars": help_request.min_stars,

@@ -32,6 +32,7 @@ from movements.app.staff.forms import (
     PageForm,
     ReasonForm,
 )
+from movements.app.staff.log_sentences import sentence
 from movements.app.trust import evidence as trust
 from movements.app.trust.stars import STAFF_EVIDENCE, STAR_TABLE, evidence_counts
 from movements.app.web.csrf import check_csrf, shows_form_again
@@ -310,6 +311,8 @@ def make_blueprint() -> Blueprint:
             abort(400)
         page = form.page.data or 1
         entries, more = page_of_entries(page, LOG_PAGE)
-        return render_template("staff/log.html", entries=entries, more=more, page=page)
+        return render_template(
+            "staff/log.html", entries=entries, more=more, page=page, sentence=sentence
+        )
 
     return bp

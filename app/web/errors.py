@@ -4,6 +4,7 @@ from flask import Flask, g, render_template
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
+from peewee import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from movements.app.core import db
@@ -68,6 +69,14 @@ def init_app(app: Flask) -> None:
     def _busy(_error):
         body, status = error_page(503, _l("The site is very busy. Please try again in a moment."))
         return body, status, {"Retry-After": "5"}
+
+    @app.errorhandler(OperationalError)
+    def _database_busy(error):
+        # SQLite waited busy_timeout (app/db.py) for its write lock and gave up: nothing was
+        # written, so the visitor is asked to try again, as when the argon2 pool is full
+        if "database is locked" in str(error):
+            return _busy(error)
+        return _unexpected(error)
 
     @app.errorhandler(HTTPException)
     def _http(error):

@@ -4,7 +4,9 @@ The face is decided per request: the staff onion by the listener it arrives on (
 to a separate port or socket, so a Host header cannot claim it), the others by the Host header,
 which must name one of the configured addresses or loopback; any other Host gets 400, so the
 app cannot be reached under names it does not know (no host-header tricks, no DNS rebinding).
-Redirects name the face's configured address, never a port or name from the request.
+Redirects name the face's configured address, never a port or name from the request; on
+loopback, where no address is configured, the loopback name (one of the allowed few) with the port
+`movements serve` was told to listen on, so a text browser gets the absolute URL it expects.
 """
 
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -29,6 +31,8 @@ ORIGINS = {
     STAFF: ("http", "STAFF_ONION_ADDRESS"),
     CLEARNET: ("https", "MIRROR_HOST"),
 }
+# the port each face's loopback listener was told to use, set by `movements serve`
+LOOPBACK_PORTS = {LOCAL: "LOOPBACK_PORT", STAFF: "STAFF_LOOPBACK_PORT"}
 # what the staff onion serves: its own area and what staff need to sign in
 STAFF_FACE_PREFIXES = (
     "/staff",
@@ -96,15 +100,23 @@ class FaceSessionInterface(SecureCookieSessionInterface):
 
 
 def own_origin() -> str:
-    """`scheme://address` of this request's face as configured, or "" on loopback.
+    """`scheme://address` of this request's face as configured, or "" when none is known.
 
-    Loopback has no configured name, so its redirects carry a path alone: nothing taken from
-    the Host header, whose port (and, elsewhere, any name) is the sender's to choose.
+    On loopback the name is the Host's only because it is one of LOOPBACK_NAMES (a browser
+    keeps its cookies per name, so 127.0.0.1 and localhost must not swap); the port is always
+    the listener's own, never the Host's, whose port is the sender's to choose. Served through
+    a unix socket or by a test client, loopback has no port: redirects carry a path alone.
     """
-    scheme, key = ORIGINS.get(request.environ.get(DECIDED_KEY), ("", ""))
+    face = request.environ.get(DECIDED_KEY)
+    name = _host_name(request.host)
+    scheme, key = ORIGINS.get(face, ("", ""))
     address = current_app.config.get(key) if key else None
-    if address and _host_name(request.host) == address:
+    if address and name == address:
         return f"{scheme}://{address}"
+    port_key = LOOPBACK_PORTS.get(face)
+    port = current_app.config.get(port_key) if port_key else None
+    if port and name in LOOPBACK_NAMES:
+        return f"http://{'[::1]' if name == '::1' else name}:{int(port)}"
     return ""
 
 

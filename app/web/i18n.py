@@ -12,6 +12,7 @@ language never reaches anyone.
 """
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -96,6 +97,7 @@ class Language:
     direction: str
 
 
+@cache  # every page names its language; CLDR's data need not be read for it each time
 def language(code: str) -> Language:
     locale = Locale.parse(code)
     # CLDR writes some names in lower case ("русский"); on its own in a list it starts a line

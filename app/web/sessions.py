@@ -1,7 +1,11 @@
 """Signed-in browsers, kept server-side so signing out really ends a session.
 
-The cookie holds only a random token; the database holds its SHA-256, the user and two
-expiry times. Deleting the row makes any copy of the cookie useless.
+The cookie holds only a random token. The database holds its SHA-256, the user, two expiry
+times and the user's private key sealed under a key derived from the token
+(app/keys/userkeys.py): every process serving the database knows every session and opens its
+key with the cookie the request carries, a restart keeps them all, and a row alone, without
+its cookie, opens nothing. Deleting the row makes any copy of the cookie useless and takes the
+sealed key with it.
 """
 
 import datetime
@@ -10,9 +14,11 @@ import secrets
 from functools import wraps
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from flask import current_app, g, redirect, session
+from flask import current_app, flash, g, redirect, session
+from flask_babel import gettext as _
 
 from movements.app.core.models import LoginSession, User, utcnow
+from movements.app.core.prepared import Prepared, slot
 from movements.app.keys import userkeys
 from movements.app.web.return_to import login_url
 
@@ -26,67 +32,88 @@ def _token_hash(token: str) -> str:
 def sign_in(user: User, key: X25519PrivateKey | None) -> None:
     """Start a fresh session: a new token and a new CSRF secret, nothing carried over.
 
-    The user's unwrapped private key is held in memory under the token for this session only.
+    The user's unwrapped private key is stored with the session, sealed under its token.
+    Sessions that have expired meanwhile, anyone's, are deleted on the way.
     """
     session.clear()
     token = secrets.token_urlsafe(32)
+    token_hash = _token_hash(token)
     now = utcnow()
+    end_expired_sessions(now)
     LoginSession.create(
-        token_hash=_token_hash(token),
+        token_hash=token_hash,
         user=user,
         expires_at=now + datetime.timedelta(hours=current_app.config["SESSION_LIFETIME_HOURS"]),
         idle_expires_at=now + _idle_timeout(),
+        sealed_key=None if key is None else userkeys.seal_for_session(token, token_hash, user, key),
     )
     session["token"] = token
-    if key is not None:
-        userkeys.remember(token, user, key)
     g.user, g.user_key = user, key
 
 
 def sign_out() -> None:
     token = session.get("token")
-    if token:
+    if isinstance(token, str):
         LoginSession.delete().where(LoginSession.token_hash == _token_hash(token)).execute()
-        userkeys.forget(token)
     session.clear()
     g.user, g.user_key = None, None
 
 
 def sign_out_everywhere(user: User) -> None:
     LoginSession.delete().where(LoginSession.user == user).execute()
-    userkeys.forget_all(user)
     session.clear()
     g.user, g.user_key = None, None
+
+
+def end_expired_sessions(now: datetime.datetime) -> int:
+    """Delete every session past its absolute or idle expiry, and its sealed key with it."""
+    return (
+        LoginSession.delete()
+        .where((LoginSession.expires_at <= now) | (LoginSession.idle_expires_at <= now))
+        .execute()
+    )
 
 
 def _idle_timeout() -> datetime.timedelta:
     return datetime.timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
 
 
-def load_current_user() -> None:
-    """Find the user behind this request's cookie; expired sessions are removed on sight.
+# asked on every request of a signed-in browser
+_SESSION = Prepared(
+    lambda _shape: (
+        LoginSession.select(LoginSession, User)
+        .join(User)
+        .where(LoginSession.token_hash == slot("token_hash"))
+    )
+)
 
-    A session whose key is no longer in memory (the process restarted) is ended too: without
-    the key the user could not read their own data, so they sign in again to unwrap it.
+
+def load_current_user() -> None:
+    """Find the user behind this request's cookie, and open their key with it.
+
+    A cookie whose session is gone or expired, or whose sealed key does not open (damaged,
+    another session's, sealed before the user's key pair was replaced), signs the browser out
+    and says so: without their key the user could not read their own data, so they sign in
+    again to unwrap it. The session's row, if any is left, is deleted.
     """
     g.user, g.user_key = None, None
     token = session.get("token")
     if not token:
         return
-    row = (
-        LoginSession.select(LoginSession, User)
-        .join(User)
-        .where(LoginSession.token_hash == _token_hash(token))
-        .first()
-    )
+    token_hash = _token_hash(token) if isinstance(token, str) else None
+    found = _SESSION.objects(None, token_hash=token_hash)
+    row = found[0] if found else None
     now = utcnow()
-    key = userkeys.recall(token)
-    expired = row is None or row.expires_at <= now or row.idle_expires_at <= now
-    if expired or (key is None and row.user.public_key is not None):
+    live = row is not None and row.expires_at > now and row.idle_expires_at > now
+    key = None
+    if live and row.user.public_key is not None:
+        key = userkeys.open_for_session(token, token_hash, row.user, row.sealed_key)
+        live = key is not None
+    if not live:
         if row is not None:
             row.delete_instance()
-        userkeys.forget(token)
         session.clear()
+        flash(_("You were signed out. Please sign in again."))
         return
     new_idle = now + _idle_timeout()
     if new_idle - row.idle_expires_at >= IDLE_REFRESH:

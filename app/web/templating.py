@@ -1,16 +1,34 @@
 """What every template can use: names of the fixed choices and the versioned stylesheet."""
 
+import datetime
 import hashlib
-from functools import cache
+import re
+from collections.abc import Callable
+from functools import cache, lru_cache, partial
 from pathlib import Path
 
+from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
 from flask import Flask, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale, get_translations
+from jinja2 import pass_context
 from markupsafe import Markup
 from werkzeug.local import LocalProxy
 
 from movements.app.core import taxonomy
+from movements.app.web import submissions
+
+# the names templates give the fixed choices' labels
+LABELS = {
+    "statuses": taxonomy.REQUEST_STATUSES,
+    "offer_statuses": taxonomy.OFFER_STATUSES,
+    "match_statuses": taxonomy.MATCH_STATUSES,
+    "skill_names": taxonomy.SKILLS,
+    "urgency_names": taxonomy.URGENCIES,
+}
+DATE_FORMAT = "medium"  # Flask-Babel's own default, which the `dateformat` filter used
+LINK_MARK = "~0~"  # stands in for a value in the one URL built by `link_to_each`
+NEEDS_NO_ESCAPING = re.compile(r"[A-Za-z0-9_-]+")  # a public id, a username of ASCII letters
 
 
 @cache
@@ -21,6 +39,13 @@ def _fingerprint(static_folder: str, filename: str) -> str:
 def language_list(codes) -> str:
     """Language codes as the names a reader knows, in one comma-separated line."""
     names = taxonomy.languages()
+    return ", ".join(names.get(code, code) for code in codes)
+
+
+@pass_context
+def skill_list(context, codes) -> str:
+    """Skill codes as the names a reader knows, in one comma-separated line."""
+    names = context.get("skill_names") or taxonomy.in_visitors_language(taxonomy.SKILLS)
     return ", ".join(names.get(code, code) for code in codes)
 
 
@@ -35,6 +60,76 @@ def month(day) -> str:
     return format_skeleton("yMMMM", day, locale=get_locale() or "en")
 
 
+def in_visitors_language() -> dict:
+    """Every label and name a page may show, as plain text in the visitor's language."""
+    names = {name: taxonomy.in_visitors_language(labels) for name, labels in LABELS.items()}
+    return {**names, "country_names": taxonomy.countries(), "language_names": taxonomy.languages()}
+
+
+@lru_cache(maxsize=4096)
+def _formatted_date(day: datetime.date, locale: str) -> str:
+    return babel_format_date(day, DATE_FORMAT, locale=locale)
+
+
+@pass_context
+def dateformat(context, value) -> str:
+    """A date as the visitor's language writes it; each date formatted once per language.
+
+    A list of twenty requests shows twenty dates, mostly the same few days.
+    """
+    if type(value) is datetime.date:
+        return _formatted_date(value, context.get("page_locale") or str(get_locale()))
+    return format_date(value, DATE_FORMAT)
+
+
+def link_to_each(endpoint: str, key: str) -> Callable[[object], str]:
+    """`url_for(endpoint, key=value)` for a whole list of values at the cost of one url_for.
+
+    A list of twenty requests links to each, and url_for costs about what rendering a row does.
+    A value that needs no escaping takes the place of a mark in the one URL built; any other is
+    built by url_for itself.
+    """
+    built = url_for(endpoint, **{key: LINK_MARK})
+
+    def link(value) -> str:
+        text = str(value)
+        if NEEDS_NO_ESCAPING.fullmatch(text) and built.count(LINK_MARK) == 1:
+            return built.replace(LINK_MARK, text)
+        return url_for(endpoint, **{key: text})
+
+    return link
+
+
+def page_catalog() -> dict:
+    """The language a page is rendered in and its catalog, found once for the page."""
+    return {"page_locale": str(get_locale()), "page_catalog": get_translations()}
+
+
+def _catalog(context):
+    # a macro imported without the page's context asks Flask-Babel, as every string used to
+    return context.get("page_catalog") or get_translations()
+
+
+@pass_context
+def _gettext(context, string: str) -> str:
+    return _catalog(context).ugettext(string)
+
+
+@pass_context
+def _ngettext(context, singular: str, plural: str, number: int) -> str:
+    return _catalog(context).ungettext(singular, plural, number)
+
+
+@pass_context
+def _pgettext(context, message_context: str, string: str) -> str:
+    return _catalog(context).upgettext(message_context, string)
+
+
+@pass_context
+def _npgettext(context, message_context: str, singular: str, plural: str, number: int) -> str:
+    return _catalog(context).unpgettext(message_context, singular, plural, number)
+
+
 def init_app(app: Flask) -> None:
     def asset_url(filename: str) -> str:
         """A URL that changes with the file, so browsers may cache it for a year."""
@@ -45,17 +140,33 @@ def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["language_list"] = language_list
+    app.jinja_env.filters["skill_list"] = skill_list
     app.jinja_env.filters["isolate"] = isolate
     app.jinja_env.filters["month"] = month
+    app.jinja_env.filters["dateformat"] = dateformat
+    # `_()` in a template: Flask-Babel finds the catalog again for every string, through the
+    # request's context, the locale and a cache; a page shows dozens, so each page finds it once
+    app.jinja_env.install_gettext_callables(
+        gettext=_gettext,
+        ngettext=_ngettext,
+        newstyle=True,
+        pgettext=_pgettext,
+        npgettext=_npgettext,
+    )
+    app.context_processor(page_catalog)
     app.jinja_env.globals.update(
         asset_url=asset_url,
+        link_to_each=link_to_each,
+        submission_key=submissions.new_key,
         unpack=taxonomy.unpack,
-        statuses=taxonomy.REQUEST_STATUSES,
-        offer_statuses=taxonomy.OFFER_STATUSES,
-        match_statuses=taxonomy.MATCH_STATUSES,
-        skill_names=taxonomy.SKILLS,
-        urgency_names=taxonomy.URGENCIES,
         # names in the language of each request, not of the first one
         country_names=LocalProxy(taxonomy.countries),
         language_names=LocalProxy(taxonomy.languages),
+        **{
+            name: LocalProxy(partial(taxonomy.in_visitors_language, labels))
+            for name, labels in LABELS.items()
+        },
     )
+    # A page gets the same names as plain dicts, found once per page rather than at each use;
+    # macros imported without the page's context find them through the proxies above.
+    app.context_processor(in_visitors_language)

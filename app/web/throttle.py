@@ -2,19 +2,26 @@
 
 Nothing here keys on an address: sign-in delays key on the account, sign-ups share a global
 budget, and posting keys on the poster's account (argon2's own pool is in app/keys/argon2_pool.py).
+Every count lives in the database, so every process serving the site enforces one limit.
 The clock is `now()`, which tests replace.
 """
 
 import datetime
 import math
-import threading
-from collections import defaultdict, deque
 
-from flask import Flask, current_app
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from movements.app.core.db import database
-from movements.app.core.models import Budget, HelpRequest, Offer, SignInThrottle, User, utcnow
+from movements.app.core.models import (
+    Budget,
+    HelpRequest,
+    MessageRate,
+    Offer,
+    SignInThrottle,
+    User,
+    utcnow,
+)
 
 FREE_SIGN_IN_FAILURES = 5
 FIRST_DELAY = datetime.timedelta(seconds=30)
@@ -73,27 +80,61 @@ def sign_in_succeeded(user: User) -> None:
     SignInThrottle.delete().where(SignInThrottle.user == user).execute()
 
 
+# --- counters over a window: sign-up budgets, messages per minute -----------------------------
+
+
+def _count_one(model, key, limit: int, window: datetime.timedelta) -> float | None:
+    """Count one use in `model`'s row for `key` if its window has room: None when counted,
+    else the seconds until the window ends. `model` has `window_start` and `used` columns.
+
+    Never a read followed by a write, which two processes could both pass on PostgreSQL: the
+    row is made or locked by an upsert, then raised by UPDATEs whose conditions the database
+    checks on the row as it is. On SQLite the transaction holds the write lock from its start.
+    """
+    current = now()
+    mine = model._meta.primary_key == key
+    with database.atomic():
+        model.insert(
+            {model._meta.primary_key: key, model.window_start: current, model.used: 0}
+        ).on_conflict(
+            conflict_target=[model._meta.primary_key], update={model.used: model.used}
+        ).execute()
+        model.update(window_start=current, used=0).where(
+            mine & (model.window_start <= current - window)
+        ).execute()
+        if model.update(used=model.used + 1).where(mine & (model.used < limit)).execute():
+            return None
+        start = model.select(model.window_start).where(mine).scalar()
+    return (start + window - current).total_seconds()
+
+
 # --- sign-up: one budget shared by everyone, per minute and per hour --------------------------
 
+LONGEST_BUDGET_WINDOW = datetime.timedelta(hours=1)
 
-def _spend(name: str, limit: int, window: datetime.timedelta) -> None:
-    current = now()
-    with database.atomic():
-        Budget.insert(name=name, window_start=current, used=0).on_conflict_ignore().execute()
-        budget = Budget.get_by_id(name)
-        if current - budget.window_start >= window:
-            budget.window_start, budget.used = current, 0
-        if budget.used >= limit:
-            wait = (budget.window_start + window - current).total_seconds()
-            raise Throttled(_l("Many people are signing up right now."), wait)
-        budget.used += 1
-        budget.save()
+
+def _spend(name: str, limit: int, window: datetime.timedelta, message) -> None:
+    wait = _count_one(Budget, name, limit, window)
+    if wait is not None:
+        raise Throttled(message, wait)
 
 
 def spend_sign_up() -> None:
     config = current_app.config
-    _spend("signup-minute", config["SIGNUPS_PER_MINUTE"], datetime.timedelta(minutes=1))
-    _spend("signup-hour", config["SIGNUPS_PER_HOUR"], datetime.timedelta(hours=1))
+    busy = _l("Many people are signing up right now.")
+    _spend("signup-minute", config["SIGNUPS_PER_MINUTE"], datetime.timedelta(minutes=1), busy)
+    _spend("signup-hour", config["SIGNUPS_PER_HOUR"], datetime.timedelta(hours=1), busy)
+
+
+def spend_mail_confirmation() -> None:
+    """Confirmation mails go to addresses nobody has confirmed yet: a budget for everyone
+    together keeps the site from being used to send mail to strangers in bulk."""
+    _spend(
+        "mail-confirm-hour",
+        current_app.config["MAIL_CONFIRMATIONS_PER_HOUR"],
+        datetime.timedelta(hours=1),
+        _l("Many confirmation e-mails were sent in the last hour."),
+    )
 
 
 # --- posting: per account -----------------------------------------------------------------------
@@ -129,31 +170,28 @@ def check_offers_today(user: User) -> None:
         )
 
 
-class RecentMessages:
-    """When each account sent its last messages, in this process's memory only.
-
-    Message rows keep only a date, so the minute is counted here rather than stored.
-    """
-
-    def __init__(self):
-        self.sent: dict[int, deque] = defaultdict(deque)
-        self.lock = threading.Lock()
-
-
-def init_app(app: Flask) -> None:
-    app.extensions["recent_messages"] = RecentMessages()
+MESSAGE_WINDOW = datetime.timedelta(minutes=1)
 
 
 def check_message_rate(user: User) -> None:
-    """At most N messages a minute per account."""
-    limit = current_app.config["MESSAGES_PER_MINUTE"]
-    recent = current_app.extensions["recent_messages"]
-    current = now()
-    with recent.lock:
-        sent = recent.sent[user.id]
-        while sent and current - sent[0] >= datetime.timedelta(minutes=1):
-            sent.popleft()
-        if len(sent) >= limit:
-            wait = (sent[0] + datetime.timedelta(minutes=1) - current).total_seconds()
-            raise Throttled(_l("You are sending messages very fast."), wait)
-        sent.append(current)
+    """At most N messages a minute per account, the minute starting at its first message.
+
+    Minutes that are over, the account's own and others', are deleted as it goes.
+    """
+    wait = _count_one(
+        MessageRate, user.id, current_app.config["MESSAGES_PER_MINUTE"], MESSAGE_WINDOW
+    )
+    _finished_minutes(now()).execute()  # after the count's transaction, holding no lock
+    if wait is not None:
+        raise Throttled(_l("You are sending messages very fast."), wait)
+
+
+def end_finished_windows(current: datetime.datetime) -> int:
+    """Delete every counter whose window is over: it no longer limits anyone, and the time it
+    started says when someone last wrote or signed up."""
+    budgets = Budget.delete().where(Budget.window_start <= current - LONGEST_BUDGET_WINDOW)
+    return _finished_minutes(current).execute() + budgets.execute()
+
+
+def _finished_minutes(current: datetime.datetime):
+    return MessageRate.delete().where(MessageRate.window_start <= current - MESSAGE_WINDOW)

@@ -12,8 +12,9 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from ..serving import running_server
-from ..system import require_command
+from tests.support.serving import running_server
+from tests.support.system import require_command, require_font
+
 from .person import VIEWPORTS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,6 +33,13 @@ CHROMIUM_FLAGS = [
     "--disable-dev-shm-usage",
 ]
 JAVASCRIPT_BLOCKED = {"profile.managed_default_content_settings.javascript": 2}
+# Fonts for the served scripts that Debian's default fonts (DejaVu, Liberation) do not draw.
+SCRIPT_FONTS = {
+    "my": "fonts-noto-core",
+    "am": "fonts-noto-core",
+    "th": "fonts-noto-core",
+    "zh-cn": "fonts-wqy-microhei",
+}
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +54,8 @@ def chromium(tmp_path):
     """Start Chromium browsers with JavaScript off: `chromium("phone")` for a 360-px screen."""
     binary = require_command("chromium", "chromium")
     driver_binary = require_command("chromedriver", "chromium-driver")
+    for language, package in SCRIPT_FONTS.items():
+        require_font(language, package)
     started = []
 
     def start(viewport: str = "desktop") -> webdriver.Chrome:

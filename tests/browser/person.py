@@ -29,14 +29,19 @@ const problems = [];
 const page = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth);
 if (page > width) problems.push(`scrolls sideways: ${page}px wide`);
 const name = (e) => `${e.tagName.toLowerCase()} "${(e.innerText || e.name || "").slice(0, 30)}"`;
-for (const e of document.querySelectorAll(controls)) {
+// a control folded away (in a closed menu) is not on the screen until its menu is opened
+const shown = (e) => e.checkVisibility();
+for (const e of [...document.querySelectorAll(controls)].filter(shown)) {
   const box = e.getBoundingClientRect();
   if (box.left < -0.5 || box.right > width + 0.5) {
     problems.push(`${name(e)} sticks out: ${box.left}..${box.right}`);
   }
 }
-for (const button of document.querySelectorAll("button")) {
-  button.scrollIntoView({block: "center", inline: "center"});
+for (const button of [...document.querySelectorAll("button")].filter(shown)) {
+  // scrolled to, not scrollIntoView(): that would move where the next Tab starts from
+  const at = button.getBoundingClientRect();
+  const [x, y] = [at.left + at.width / 2, at.top + at.height / 2];
+  window.scrollBy(x - innerWidth / 2, y - innerHeight / 2);
   const box = button.getBoundingClientRect();
   if (Math.min(box.width, box.height) < minimum) {
     problems.push(`${name(button)} is too small to tap: ${box.width}x${box.height}`);
@@ -92,12 +97,30 @@ class Person:
     def follow(self, link_text: str, partial: bool = False) -> None:
         """Follow the first link with these words (or starting with them, if `partial`)."""
         how = By.PARTIAL_LINK_TEXT if partial else By.LINK_TEXT
-        self._navigate(self.driver.find_element(how, link_text))
+        try:
+            link = self.driver.find_element(how, link_text)
+        except NoSuchElementException:  # folded into the menu: its links read as no text
+            self.open_menu()
+            link = self.driver.find_element(how, link_text)
+        self._navigate(link)
 
     def press(self, words: str) -> None:
         """Press the button with these words, and wait for the page it leads to."""
-        xpath = f"//button[normalize-space()={literal(words)}]"
-        self._navigate(self.driver.find_element(By.XPATH, xpath))
+        button = self.driver.find_element(By.XPATH, f"//button[normalize-space()={literal(words)}]")
+        if not button.is_displayed():
+            self.open_menu()
+        self._navigate(button)
+
+    def open_menu(self) -> None:
+        """Tap "Menu", as a person on a phone does. A wide screen shows the menu's links without
+        it, but WebDriver reads whatever is in a closed <details> as hidden: there the menu is
+        only marked open, which changes nothing on the screen."""
+        for menu in self.driver.find_elements(By.CSS_SELECTOR, "details.menu:not([open])"):
+            summary = menu.find_element(By.TAG_NAME, "summary")
+            if summary.is_displayed():
+                summary.click()
+            else:
+                self.driver.execute_script("arguments[0].open = true;", menu)
 
     def _navigate(self, element: WebElement) -> None:
         page = self.driver.find_element(By.TAG_NAME, "html")
@@ -146,6 +169,7 @@ class Person:
         return [e.text for e in self.driver.find_elements(By.CSS_SELECTOR, ".error")]
 
     def has_link(self, link_text: str) -> bool:
+        self.open_menu()
         try:
             self.driver.find_element(By.LINK_TEXT, link_text)
         except NoSuchElementException:

@@ -1,8 +1,9 @@
 """Two people use the site in Chromium with JavaScript off, on a desktop and on a phone.
 
 An activist and a provider, each in their own browser, go from signing up to rating each
-other, the way Tor Browser at the Safest level would let them. Screenshots of each key page
-go to artifacts/browser/.
+other, the way Tor Browser at the Safest level would let them: in English on both screens, in
+Arabic on a phone and in Chinese on a desktop, reading the words each language shows.
+Screenshots of each key page go to artifacts/browser/.
 """
 
 import pytest
@@ -10,6 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from .person import VIEWPORTS, Person
+from .words import Words
 
 pytestmark = pytest.mark.browser
 
@@ -23,6 +25,10 @@ OFFER = "I am a lawyer with ten years of detention cases and can advise the fami
 FIRST_MESSAGE = "Thank you. Could we talk on Thursday evening?"
 REPLY = "Thursday works. Send me the families' questions first."
 ACTIVIST_CONTACT = "leila.42 on Signal"
+NEVER_PAY = (
+    "Never pay anyone here. Someone who asks for money, fees or gifts is a scammer, however "
+    "trusted they seem."
+)
 SCRIPT_PROBE = (
     "data:text/html,<title>before</title>"
     "<script>document.title='script ran'</script>"
@@ -30,41 +36,46 @@ SCRIPT_PROBE = (
 )
 
 
-def sign_up(person: Person, username: str, needs_help: bool) -> None:
-    person.visit("/")
-    person.follow("Sign up")
+# the journey in English on both screens; Arabic (right to left) and Chinese on one each
+JOURNEYS = [("desktop", "en"), ("phone", "en"), ("phone", "ar"), ("desktop", "zh_Hans")]
+ENGLISH = Words("en")
+
+
+def sign_up(person: Person, username: str, needs_help: bool, words: Words = ENGLISH) -> None:
+    person.visit(f"/?lang={words.locale}")
+    person.follow(words("Sign up"))
     person.shot("sign-up")
-    person.fill("Username", username)
-    person.fill("Password", PASSWORD)
-    person.fill("Password again", PASSWORD)
-    person.choose("I need help" if needs_help else "I can help")
+    person.fill(words("Username"), username)
+    person.fill(words("Password"), PASSWORD)
+    person.fill(words("Password again"), PASSWORD)
+    person.choose(words("I need help") if needs_help else words("I can help"))
     if needs_help:
-        person.pick("Country you work on (if you need help)", "Iran")
+        person.pick(words("Country you work on (if you need help)"), words.country("IR"))
         person.choose(
-            "I live in this country, or I work from outside it to open this closed society."
+            words("I live in this country, or I work from outside it to open this closed society.")
         )
-    person.choose("I have read the notice above and understand it.")
-    person.press("Create my account")
-    assert person.heading() == "Your recovery codes", person.errors()
+    person.choose(words("I have read the notice above and understand it."))
+    person.press(words("Create my account"))
+    assert person.heading() == words("Your recovery codes"), person.errors()
     assert len(person.driver.find_elements(By.CSS_SELECTOR, "ol li code")) == 6
-    assert person.has_link("Download the codes as a text file")
+    assert person.has_link(words("Download the codes as a text file"))
     person.shot("recovery-codes")
-    person.choose("I have saved my recovery codes.")
-    person.press("Continue")
+    person.choose(words("I have saved my recovery codes."))
+    person.press(words("Continue"))
 
 
-def save_contact(person: Person, kind: str, value: str) -> None:
-    person.follow("Account")
-    person.pick("Kind", kind)
-    person.fill("How to reach you", value)
-    person.press("Save contact")
-    assert person.sees("Your contact details are saved.")
+def save_contact(person: Person, kind: str, value: str, words: Words) -> None:
+    person.follow(words("Account"))
+    person.pick(words("Kind"), words(kind))
+    person.fill(words("How to reach you"), value)
+    person.press(words("Save contact"))
+    assert person.sees(words("Your contact details are saved."))
 
 
-def open_match(person: Person) -> None:
-    person.follow("Matches")
+def open_match(person: Person, words: Words) -> None:
+    person.follow(words("Matches"))
     person.follow(TITLE)
-    assert person.heading() == f"Match: {TITLE}"
+    assert person.heading() == words("Match: %(title)s", title=TITLE)
 
 
 def test_javascript_is_really_off(chromium):
@@ -84,93 +95,104 @@ def test_the_phone_check_notices_a_page_wider_than_the_screen(chromium, artifact
     assert "scrolls sideways" in problems and "too small to tap" in problems
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("viewport,locale", JOURNEYS)
 def test_two_people_go_from_sign_up_to_rating_each_other(
-    live_server, chromium, artifacts, viewport
+    live_server, chromium, artifacts, viewport, locale
 ):
+    words = Words(locale)
     activist = Person(chromium(viewport), live_server, viewport, artifacts, "activist")
     provider = Person(chromium(viewport), live_server, viewport, artifacts, "provider")
     activist.driver.get(SCRIPT_PROBE)
     assert activist.driver.title == "before", "JavaScript is on in this browser"
 
-    sign_up(provider, f"anna_{viewport}", needs_help=False)
-    save_contact(provider, "Signal", "+44 7700 900123")
-    sign_up(activist, f"leila_{viewport}", needs_help=True)
+    sign_up(provider, f"anna_{viewport}_{locale}", needs_help=False, words=words)
+    save_contact(provider, "Signal", "+44 7700 900123", words)
+    sign_up(activist, f"leila_{viewport}_{locale}", needs_help=True, words=words)
 
-    activist.follow("Ask for help")
-    activist.fill("Title", TITLE)
-    activist.fill("What do you need?", DESCRIPTION)
-    activist.choose("Legal", within="Skills needed")
-    activist.pick("Country of focus", "Iran")
-    activist.choose("Persian", within="Languages you can use")
-    activist.choose("English", within="Languages you can use")
-    activist.choose("Urgent", within="Urgency")
-    activist.choose("Everyone, including visitors who are not signed in", within="Who may see it")
+    activist.follow(words("Ask for help"))
+    activist.fill(words("Title"), TITLE)
+    activist.fill(words("What do you need?"), DESCRIPTION)
+    activist.choose(words("Legal"), within=words("Skills needed"))
+    activist.pick(words("Country of focus"), words.country("IR"))
+    activist.choose(words.language("fa"), within=words("Languages you can use"))
+    activist.choose(words.language("en"), within=words("Languages you can use"))
+    activist.choose(words("Urgent"), within=words("Urgency"))
+    activist.choose(
+        words("Everyone, including visitors who are not signed in"), within=words("Who may see it")
+    )
     activist.shot("new-request")
-    activist.press("Post my request")
+    activist.press(words("Post my request"))
     assert activist.heading() == TITLE, activist.errors()
     activist.shot("request")
 
-    provider.follow("Requests")
+    provider.follow(words("Requests"))
     provider.shot("browse")
-    provider.fill("Words", "detained organisers")
-    provider.pick("Skill", "Legal")
-    provider.press("Search")
+    provider.fill(words("Words"), "detained organisers")
+    provider.pick(words("Skill"), words("Legal"))
+    provider.press(words("Search"))
     provider.shot("search-results")
     provider.follow(TITLE)
-    provider.fill("Your offer", OFFER)
-    provider.press("Send my offer")
-    assert provider.sees("Your offer is sent.")
+    provider.fill(words("Your offer"), OFFER)
+    provider.press(words("Send my offer"))
+    assert provider.sees(words("Your offer is sent. You will be told when it is answered."))
     provider.shot("offer-sent")
 
-    activist.follow("Notifications", partial=True)
+    activist.follow(words("Notifications"), partial=True)
     activist.shot("notifications")
     activist.visit("/")
     activist.follow(TITLE)
-    assert activist.sees(OFFER) and activist.sees("Not verified yet")
-    activist.follow("Accept this offer")
-    assert activist.sees("Never pay anyone here.")
+    assert activist.sees(OFFER) and activist.sees(words("Not verified yet"))
+    activist.follow(words("Accept this offer"))
+    assert activist.sees(words(NEVER_PAY))
     activist.shot("accept")
-    activist.press("Yes, accept this offer")
-    assert activist.heading() == f"Match: {TITLE}"
-    activist.fill("Message", FIRST_MESSAGE)
-    activist.press("Send")
+    activist.press(words("Yes, accept this offer"))
+    assert activist.heading() == words("Match: %(title)s", title=TITLE)
+    activist.fill(words("Message"), FIRST_MESSAGE)
+    activist.press(words("Send"))
     assert activist.sees(FIRST_MESSAGE)
 
-    open_match(provider)
+    open_match(provider, words)
     assert provider.sees(FIRST_MESSAGE)
-    provider.fill("Message", REPLY)
-    provider.press("Send")
+    provider.fill(words("Message"), REPLY)
+    provider.press(words("Send"))
     assert provider.sees(REPLY)
     provider.shot("match")
 
-    save_contact(activist, "Signal", ACTIVIST_CONTACT)
-    open_match(activist)
+    save_contact(activist, "Signal", ACTIVIST_CONTACT, words)
+    open_match(activist, words)
     assert activist.sees(REPLY)
-    activist.choose(f"Signal: {ACTIVIST_CONTACT}", within="Contact details the other side may see")
-    activist.press("Save what I share")
-    assert activist.sees("Your choice of contact details is saved.")
+    shared = f"{words('Signal')}: {ACTIVIST_CONTACT}"
+    activist.choose(shared, within=words("Contact details the other side may see"))
+    activist.press(words("Save what I share"))
+    assert activist.sees(words("Your choice of contact details is saved."))
 
     provider.reload()
     assert provider.sees(ACTIVIST_CONTACT)
 
-    activist.press("Mark as done")
-    assert activist.sees("You marked this match as done.")
+    activist.press(words("Mark as done"))
+    assert activist.sees(words("You marked this match as done."))
     provider.reload()
-    provider.press("Mark as done")
-    assert provider.sees("Both sides marked this match as done. Rate it now.")
+    provider.press(words("Mark as done"))
+    both = words("Both sides marked this match as done.") + " " + words("Rate it now.")
+    assert provider.sees(both)
     provider.shot("completed")
 
     for person, stars in ((activist, "5 ★"), (provider, "4 ★")):
         person.reload()
-        person.choose(stars, within="Your rating")
-        person.fill("Comment (optional, public)", "Careful, quick and kind.")
-        person.press("Publish my rating")
-        assert person.sees("Thank you. Your rating is published.")
+        person.choose(stars, within=words("Your rating"))
+        person.fill(words("Comment (optional, public)"), "Careful, quick and kind.")
+        person.press(words("Publish my rating"))
+        assert person.sees(words("Thank you. Your rating is published."))
     activist.shot("rated")
 
-    activist.follow(f"anna_{viewport}")
-    assert activist.sees("5.0 of 5 from 1 rating")
+    activist.follow(f"anna_{viewport}_{locale}")
+    rating = words.plural(
+        "%(average)s of 5 from %(num)d rating",
+        "%(average)s of 5 from %(num)d ratings",
+        1,
+        average=words.decimal(5, "0.0"),
+    )
+    assert activist.sees(rating)
     assert activist.sees("Careful, quick and kind.")
     activist.shot("provider-profile")
 

@@ -1,32 +1,26 @@
-import pickle
-import threading
+import secrets
 
 import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from movements.crypto import DecryptionError, SessionKeyStore, generate_keypair, private_bytes
+from movements.crypto import (
+    DecryptionError,
+    associated_data,
+    generate_keypair,
+    open_session_key,
+    private_bytes,
+    seal_session_key,
+    session_keys,
+)
 
-ABSOLUTE, IDLE = 8 * 3600.0, 1800.0
+SECRET = bytes.fromhex("a5" * 32)
+CONTEXT = associated_data("login_session", "sealed_key", "ab" * 32, 7, b"\x01" * 32)
 
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def store(clock):
-    return SessionKeyStore(absolute_lifetime=ABSOLUTE, idle_lifetime=IDLE, clock=clock)
+KAT_TOKEN = "q" * 43
+KAT_KEY = bytes(range(32))
+KAT_NONCE = bytes.fromhex("0f0e0d0c0b0a090807060504")
 
 
 @pytest.fixture
@@ -34,153 +28,98 @@ def key():
     return private_bytes(generate_keypair()[0])
 
 
-def test_put_then_get_returns_the_key(store, key):
-    handle = store.new_handle()
-    store.put(handle, key, user_id=1)
-    assert store.get(handle) == key
+@pytest.fixture
+def token():
+    return secrets.token_urlsafe(32)
 
 
-def test_unknown_handle_gets_none(store, key):
-    store.put(store.new_handle(), key, user_id=1)
-    assert store.get(store.new_handle()) is None
+def sealed(key, token, *, secret=SECRET, context=CONTEXT):
+    return seal_session_key(key, token, server_secret=secret, context=context)
 
 
-def test_handles_are_long_random_strings(store, key):
-    handles = {store.new_handle() for _ in range(100)}
-    assert len(handles) == 100
-    assert all(len(h) >= 43 for h in handles)
+def opened(blob, token, *, secret=SECRET, context=CONTEXT):
+    return open_session_key(blob, token, server_secret=secret, context=context)
+
+
+def test_the_cookie_token_opens_what_was_sealed_at_sign_in(key, token):
+    assert opened(sealed(key, token), token) == key
+
+
+def test_the_layout_rebuilt_from_hkdf_and_aes_gcm_gives_the_same_bytes():
+    blob = session_keys._seal_c1(KAT_KEY, KAT_TOKEN, SECRET, CONTEXT, KAT_NONCE)
+    aes_key = HKDF(
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=SECRET,
+        info=b"movements-onion session key C1\x00" + CONTEXT,
+    ).derive(KAT_TOKEN.encode())
+    header = b"C1" + KAT_NONCE
+    assert blob == header + AESGCM(aes_key).encrypt(KAT_NONCE, KAT_KEY, header + CONTEXT)
+    assert len(blob) == 62
+
+
+def test_another_cookie_opens_nothing(key, token):
+    with pytest.raises(DecryptionError):
+        opened(sealed(key, token), secrets.token_urlsafe(32))
+
+
+def test_the_same_cookie_without_the_server_secret_opens_nothing(key, token):
+    with pytest.raises(DecryptionError):
+        opened(sealed(key, token), token, secret=bytes.fromhex("5a" * 32))
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        associated_data("login_session", "sealed_key", "cd" * 32, 7, b"\x01" * 32),
+        associated_data("login_session", "sealed_key", "ab" * 32, 8, b"\x01" * 32),
+        associated_data("login_session", "sealed_key", "ab" * 32, 7, b"\x02" * 32),
+    ],
+    ids=["another session", "another user", "another key pair"],
+)
+def test_a_blob_moved_to_another_session_user_or_key_pair_opens_nothing(key, token, other):
+    with pytest.raises(DecryptionError):
+        opened(sealed(key, token), token, context=other)
+
+
+def test_every_flipped_bit_is_refused(key, token):
+    blob = sealed(key, token)
+    for index in range(len(blob)):
+        for bit in (0, 7):
+            damaged = bytearray(blob)
+            damaged[index] ^= 1 << bit
+            with pytest.raises(DecryptionError):
+                opened(bytes(damaged), token)
+
+
+@pytest.mark.parametrize("cut", [0, 1, 14, 61])
+def test_truncated_or_extended_blobs_are_refused(key, token, cut):
+    blob = sealed(key, token)
+    with pytest.raises(DecryptionError):
+        opened(blob[:cut], token)
+    with pytest.raises(DecryptionError):
+        opened(blob + b"\x00", token)
+
+
+def test_the_blob_holds_neither_the_key_nor_the_token(key, token):
+    blob = sealed(key, token)
+    assert key not in blob and token.encode() not in blob
+    assert sealed(key, token) != blob  # a fresh nonce each time
+
+
+def test_weak_tokens_and_secrets_are_refused(key, token):
     for weak in ("", "short", "a" * 31):
         with pytest.raises(ValueError):
-            store.put(weak, key, user_id=1)
+            sealed(key, weak)
+        with pytest.raises(ValueError):
+            opened(sealed(key, token), weak)
+    with pytest.raises(ValueError):
+        sealed(key, token, secret=b"too short")
 
 
-def test_put_replaces_what_a_handle_held(store, key):
-    handle = store.new_handle()
-    store.put(handle, b"old", user_id=1)
-    store.put(handle, key, user_id=1)
-    assert store.get(handle) == key
-    assert len(store) == 1
-
-
-def test_idle_entry_expires(store, clock, key):
-    handle = store.new_handle()
-    store.put(handle, key, user_id=1)
-    clock.advance(IDLE - 1)
-    assert store.get(handle) == key
-    clock.advance(IDLE - 1)  # each use restarts the idle clock
-    assert store.get(handle) == key
-    clock.advance(IDLE)
-    assert store.get(handle) is None
-    assert len(store) == 0
-
-
-def test_entry_expires_at_its_absolute_lifetime_even_when_used(store, clock, key):
-    handle = store.new_handle()
-    store.put(handle, key, user_id=1)
-    while clock.now + IDLE / 2 < 1000.0 + ABSOLUTE:
-        clock.advance(IDLE / 2)
-        assert store.get(handle) == key
-    clock.now = 1000.0 + ABSOLUTE
-    assert store.get(handle) is None
-
-
-def test_purge_removes_only_expired_entries(store, clock, key):
-    old, fresh = store.new_handle(), store.new_handle()
-    store.put(old, key, user_id=1)
-    clock.advance(IDLE - 10)
-    store.put(fresh, key, user_id=2)
-    clock.advance(20)
-    assert store.purge_expired() == 1
-    assert store.get(old) is None
-    assert store.get(fresh) == key
-
-
-def test_put_sweeps_expired_entries(store, clock, key):
-    for user in range(3):
-        store.put(store.new_handle(), key, user_id=user)
-    clock.advance(IDLE)
-    store.put(store.new_handle(), key, user_id=9)
-    assert len(store) == 1
-
-
-def test_drop_forgets_one_session(store, key):
-    one, two = store.new_handle(), store.new_handle()
-    store.put(one, key, user_id=1)
-    store.put(two, key, user_id=1)
-    store.drop(one)
-    store.drop(one)  # signing out twice is fine
-    assert store.get(one) is None
-    assert store.get(two) == key
-
-
-def test_drop_all_for_forgets_every_session_of_one_user(store, key):
-    mine = [store.new_handle() for _ in range(3)]
-    theirs = store.new_handle()
-    for handle in mine:
-        store.put(handle, key, user_id=1)
-    store.put(theirs, key, user_id=2)
-    assert store.drop_all_for(1) == 3
-    assert all(store.get(handle) is None for handle in mine)
-    assert store.get(theirs) == key
-    assert store.drop_all_for(1) == 0
-
-
-def test_a_new_process_knows_no_old_handle(key):
-    handle = SessionKeyStore.new_handle()
-    before = SessionKeyStore(absolute_lifetime=ABSOLUTE, idle_lifetime=IDLE)
-    before.put(handle, key, user_id=1)
-    after_restart = SessionKeyStore(absolute_lifetime=ABSOLUTE, idle_lifetime=IDLE)
-    assert after_restart.get(handle) is None
-
-
-def test_store_holds_neither_key_nor_handle_in_clear(store, key):
-    handle = store.new_handle()
-    store.put(handle, key, user_id=1)
-    held = b"".join(
-        lookup + entry.nonce + entry.ciphertext for lookup, entry in store._entries.items()
-    )
-    assert key not in held
-    assert handle.encode() not in held
-    assert handle not in repr(store) and key.hex() not in repr(store)
-
-
-def test_store_refuses_to_be_pickled(store, key):
-    store.put(store.new_handle(), key, user_id=1)
+def test_only_a_private_key_is_sealed(token):
+    for wrong in (b"", b"k" * 31, b"k" * 33):
+        with pytest.raises(ValueError):
+            sealed(wrong, token)
     with pytest.raises(TypeError):
-        pickle.dumps(store)
-
-
-def test_damaged_entry_is_a_decryption_error(store, key):
-    handle = store.new_handle()
-    store.put(handle, key, user_id=1)
-    (entry,) = store._entries.values()
-    entry.ciphertext = bytes([entry.ciphertext[0] ^ 1]) + entry.ciphertext[1:]
-    with pytest.raises(DecryptionError):
-        store.get(handle)
-
-
-def test_invalid_lifetimes_are_refused():
-    with pytest.raises(ValueError):
-        SessionKeyStore(absolute_lifetime=0, idle_lifetime=60)
-    with pytest.raises(ValueError):
-        SessionKeyStore(absolute_lifetime=60, idle_lifetime=-1)
-
-
-def test_concurrent_sessions_do_not_mix(store):
-    errors = []
-
-    def session(user_id: int) -> None:
-        handle, key = store.new_handle(), user_id.to_bytes(32, "big")
-        for _ in range(200):
-            store.put(handle, key, user_id=user_id)
-            if store.get(handle) != key:
-                errors.append(user_id)
-            store.drop(handle)
-
-    threads = [threading.Thread(target=session, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert len(store) == 0
+        sealed("a str is a mistake", token)

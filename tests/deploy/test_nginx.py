@@ -34,6 +34,8 @@ from cryptography.x509.oid import NameOID
 
 from tests.deploy.tools import NGINX, need_tool
 
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
+
 MIRROR = NGINX / "movements-mirror.conf"
 HOST = "mirror.example.org"
 ONION = "http://" + "a" * 56 + ".onion"

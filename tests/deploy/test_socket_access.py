@@ -34,6 +34,8 @@ import pytest
 
 from tests.deploy.tools import SERVICES, need_root, need_tool, unit_settings
 
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
+
 REPO = Path(__file__).resolve().parents[2]
 SERVICE_USER = "nobody"  # stands in for the movements user
 OUTSIDER = "daemon"

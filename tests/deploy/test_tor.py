@@ -11,6 +11,8 @@ import pytest
 
 from tests.deploy.tools import NGINX, SERVICES, TOR, need_tool, unit_settings
 
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
+
 EXAMPLE = TOR / "torrc.example"
 DEBIAN_DEFAULTS = Path("/usr/share/tor/tor-service-defaults-torrc")
 SOCKET = "/run/movements/app.sock"

@@ -10,9 +10,9 @@ from movements.app.directory import rules
 from movements.app.matches.rules import mark_done, rate
 from movements.app.offers.rules import accept_offer, make_offer
 from movements.app.requests.rules import create_request
+from tests.support.accounts import as_user, make_user, post, request_fields
+from tests.support.pages import problems_in
 
-from ..conftest import as_user, make_user, post, request_fields
-from ..pages import problems_in
 from .conftest import standing_offer_fields
 
 

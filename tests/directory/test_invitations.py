@@ -1,5 +1,7 @@
 """Invitations from an activist to a listed provider, answered by an offer or declined."""
 
+import re
+
 import pytest
 
 from movements.app.blocks.rules import block
@@ -17,10 +19,15 @@ from movements.app.directory import invitations, rules
 from movements.app.matches.rules import cancel_match
 from movements.app.offers.rules import accept_offer, make_offer
 from movements.app.requests.rules import create_request, withdraw_request
+from tests.support.accounts import REQUEST_FORM, as_user, key_of, make_user, post, request_fields
+from tests.support.pages import problems_in
 
-from ..conftest import REQUEST_FORM, as_user, key_of, make_user, post, request_fields
-from ..pages import problems_in
 from .conftest import standing_offer_fields
+
+
+def text_of(response) -> str:
+    """A page's text as a reader sees it: user text sits in <bdi> inside sentences."""
+    return re.sub(r"<[^>]+>", "", response.get_data(as_text=True))
 
 
 def invite_url(name: str = "lawyer_anna") -> str:
@@ -65,7 +72,7 @@ def test_activist_finds_invites_and_matches_a_provider(app, activist, provider):
     assert invitation.standing_offer.public_id == offer_id
     assert "Waiting for an answer" in leila.get(response.headers["Location"]).get_data(as_text=True)
 
-    notices = anna.get("/notifications").get_data(as_text=True)
+    notices = text_of(anna.get("/notifications"))
     assert "You are invited to offer help on “Lawyer for three detained journalists”" in notices
     request_page = anna.get(f"/requests/{help_request.public_id}").get_data(as_text=True)
     assert "You are invited to help" in request_page and "Can you look at this?" in request_page
@@ -255,7 +262,7 @@ def test_provider_declines_and_the_activist_is_told(app, activist, provider, sta
     response = post(anna, f"/invitations/{invitation.public_id}/decline")
     assert response.headers["Location"] == f"/requests/{help_request.public_id}"
     assert Invitation.get_by_id(invitation.id).status == "declined"
-    notices = as_user(app, activist).get("/notifications").get_data(as_text=True)
+    notices = text_of(as_user(app, activist).get("/notifications"))
     assert "Your invitation on “Legal advice for detained journalists” was declined." in notices
     assert post(anna, f"/invitations/{invitation.public_id}/decline").status_code == 409
     assert "Please have a look." not in anna.get("/providers/me").get_data(as_text=True)

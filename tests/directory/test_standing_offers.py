@@ -9,8 +9,8 @@ from movements.app.core.errors import NotFound, RuleViolation
 from movements.app.core.models import Listing, StandingOffer, today
 from movements.app.core.taxonomy import unpack
 from movements.app.directory import rules
+from tests.support.accounts import as_user, make_user, post
 
-from ..conftest import as_user, make_user, post
 from .conftest import STANDING_OFFER_FORM, standing_offer_fields
 
 NEW = "/providers/me/offers/new"

@@ -12,8 +12,7 @@ from movements.app.keys.contacts import field_context, set_contact
 from movements.app.matches.rules import message_context, post_message
 from movements.app.offers import rules as offers
 from movements.crypto import associated_data
-
-from ..conftest import PASSWORD, as_user, post
+from tests.support.accounts import PASSWORD, as_user, post
 
 NEW_PASSWORD = "a completely new passphrase"
 
@@ -42,15 +41,16 @@ def test_recovery_code_reset_keeps_data(app, client):
     assert "amal@example.org" in contact_page(client)
 
 
-def test_process_restart_drops_every_unwrapped_key(app, instance, activist):
+def test_a_process_restart_keeps_the_session_and_its_key(app, instance, activist):
     client = as_user(app, activist)
-    assert client.get("/account").status_code == 200
+    post(client, "/account/contacts", {"kind": "signal", "value": "+1 555 0177"})
     restarted = create_app({"TESTING": True}, instance_path=instance)
     other = restarted.test_client()
     other.set_cookie("movements_session", client.get_cookie("movements_session").value)
     response = other.get("/account")
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
-    assert LoginSession.select().count() == 0
+    assert response.status_code == 200
+    assert "+1 555 0177" in response.get_data(as_text=True)
+    assert LoginSession.select().count() == 1
 
 
 def test_forced_reset_loses_sealed_data_and_tells_the_user(app, instance, client, activist, capsys):

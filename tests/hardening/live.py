@@ -13,7 +13,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..conftest import PASSWORD
+from tests.support.accounts import PASSWORD
 
 HIDDEN_INPUT = re.compile(r'<input[^>]*type="hidden"[^>]*>')
 NAME = re.compile(r'name="([^"]+)"')

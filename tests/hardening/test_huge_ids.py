@@ -3,8 +3,8 @@
 import pytest
 
 from movements.app.core.models import HelpRequest, Report
+from tests.support.accounts import REQUEST_FORM, as_user, post
 
-from ..conftest import REQUEST_FORM, as_user, post
 from ..trust_safety.conftest import make_staff
 
 HUGE = ["99999999999999999999", str(2**63 - 1), str(2**63), str(2**64 + 1), "0" * 30 + "1"]

@@ -9,8 +9,7 @@ from movements.app.core import names, schema
 from movements.app.core.errors import RuleViolation
 from movements.app.core.models import User
 from movements.app.factory import create_app
-
-from ..conftest import PASSWORD, as_user
+from tests.support.accounts import PASSWORD, as_user
 
 DECORATED = [
     ("paypal", "p\u0301aypal"),  # p with a combining acute: NFKC makes it one letter, ṕ

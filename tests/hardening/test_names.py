@@ -6,8 +6,7 @@ from movements.app.accounts import rules as accounts
 from movements.app.core.errors import RuleViolation
 from movements.app.core.models import User
 from movements.app.core.names import is_mixed_script, skeleton
-
-from ..conftest import PASSWORD
+from tests.support.accounts import PASSWORD
 
 LOOK_ALIKES = [
     ("admin", "аdmin"),  # Cyrillic а
@@ -60,7 +59,7 @@ def test_single_script_names_in_any_alphabet_are_welcome(app, name):
 
 
 def test_the_signup_page_explains_a_refused_look_alike(app, client):
-    from ..conftest import post
+    from tests.support.accounts import post
 
     accounts.register("admin", PASSWORD, "provider", "")
     form = {

@@ -5,8 +5,7 @@ import io
 import pytest
 
 from movements.app.core.models import HelpRequest, Offer, User
-
-from ..conftest import PASSWORD, REQUEST_FORM, as_user, csrf_token
+from tests.support.accounts import PASSWORD, REQUEST_FORM, as_user, csrf_token
 
 
 def as_file(text: str):

@@ -12,8 +12,7 @@ from movements.app.core.errors import RuleViolation
 from movements.app.core.models import HelpRequest, Offer
 from movements.app.offers import rules as offers
 from movements.app.requests import rules as requests_rules
-
-from ..conftest import make_user, request_fields
+from tests.support.accounts import make_user, request_fields
 
 ROUNDS = 12
 LATE_PROVIDERS = 4

@@ -6,9 +6,10 @@ import urllib.parse
 import pytest
 
 from movements.app.web.faces import StaffListener
+from tests.support.raw_http import RawVisitor
+from tests.support.serving import running_server
 
-from ..raw_http import RawVisitor
-from ..serving import running_server
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
 
 ONION = "a" * 52 + "qd.onion"
 STAFF_ONION = "b" * 52 + "qd.onion"
@@ -47,12 +48,20 @@ def test_a_redirect_goes_to_the_configured_host_of_its_face(server, host, origin
     assert ":9999" not in location and ":8443" not in location
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1:1", "localhost:65000", "[::1]:8"])
-def test_a_redirect_on_loopback_names_no_host_or_port(server, host):
+@pytest.mark.parametrize("name", ["127.0.0.1", "localhost", "[::1]"])
+@pytest.mark.parametrize("port", [":1", ":65000", ""])
+def test_a_redirect_on_loopback_names_the_port_the_server_listens_on(server, name, port):
+    """Absolute, as text browsers want, on the loopback name asked for (cookies are kept per
+    name) but the server's own port: never the one the Host header claims."""
+    listening = urllib.parse.urlsplit(server.base).port
     for path, target in SLASHES_AND_SIGN_IN:
-        location = RawVisitor(server.base, host=host).get(path).header("Location")
+        location = RawVisitor(server.base, host=name + port).get(path).header("Location")
         parts = urllib.parse.urlsplit(location)
-        assert (parts.scheme, parts.netloc, parts.path) == ("", "", target), location
+        assert (parts.scheme, parts.netloc, parts.path) == (
+            "http",
+            f"{name}:{listening}",
+            target,
+        ), location
 
 
 def test_a_redirect_on_the_staff_onion_names_the_staff_onion(app):
@@ -61,3 +70,11 @@ def test_a_redirect_on_the_staff_onion_names_the_staff_onion(app):
     client.application.wsgi_app = StaffListener(app.wsgi_app)
     location = client.get("/account", headers={"Host": f"{STAFF_ONION}:81"}).headers["Location"]
     assert location.startswith(f"http://{STAFF_ONION}/login"), location
+
+
+def test_a_redirect_on_the_staff_listener_on_loopback_names_the_staff_port(app):
+    app.config.update(LOOPBACK_PORT=8000, STAFF_LOOPBACK_PORT=8001)
+    client = app.test_client()
+    client.application.wsgi_app = StaffListener(app.wsgi_app)
+    location = client.get("/account", headers={"Host": "127.0.0.1:9"}).headers["Location"]
+    assert location.startswith("http://127.0.0.1:8001/login"), location

@@ -4,9 +4,11 @@ import urllib.parse
 
 import pytest
 
-from ..conftest import PASSWORD, post
-from ..raw_http import RawVisitor
-from ..serving import running_server
+from tests.support.accounts import PASSWORD, post
+from tests.support.raw_http import RawVisitor
+from tests.support.serving import running_server
+
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
 
 # each would lead off the site, or break the header, if taken as it comes
 HOSTILE_NEXT = [

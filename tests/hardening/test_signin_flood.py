@@ -13,10 +13,12 @@ import pytest
 from movements.app.core.db import database
 from movements.app.core.models import SignInThrottle, utcnow
 from movements.app.web import throttle
+from tests.support.accounts import PASSWORD
+from tests.support.serving import running_server
 
-from ..conftest import PASSWORD
-from ..serving import running_server
 from .live import Browser, at_once
+
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
 
 GUESSES = 8
 FLOODERS = 16

@@ -9,8 +9,8 @@ from movements.app.core.models import HelpRequest, Message, Offer, SignInThrottl
 from movements.app.keys import argon2_pool
 from movements.app.offers import rules as offers
 from movements.app.web import throttle
+from tests.support.accounts import PASSWORD, as_user, post, request_fields
 
-from ..conftest import PASSWORD, as_user, post, request_fields
 from ..test_requests import NEW_REQUEST
 
 

@@ -6,9 +6,12 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from movements.app.web.logs import redact
+import pytest
 
-from ..serving import running_server
+from movements.app.web.logs import redact
+from tests.support.serving import running_server
+
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
 
 MARKERS = {
     "User-Agent": "Mozilla/5.0 ua-marker-c41d",

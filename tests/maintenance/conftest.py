@@ -8,8 +8,7 @@ from movements.app.core.models import Match
 from movements.app.keys import contacts
 from movements.app.matches import rules as matches
 from movements.app.offers import rules as offers
-
-from ..conftest import key_of
+from tests.support.accounts import key_of
 
 
 def database_bytes(instance: Path) -> bytes:

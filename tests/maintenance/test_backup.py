@@ -16,8 +16,8 @@ from movements.app.keys import contacts
 from movements.app.matches import rules as matches
 from movements.crypto import KdfParameters
 from movements.crypto.backup_box import BackupWriter
+from tests.support.accounts import post
 
-from ..conftest import post
 from .conftest import reveal_all
 
 PASSPHRASE = "a long passphrase for the backups"

@@ -28,10 +28,10 @@ from movements.app.matches import rules as matches
 from movements.app.matches.rules import community_rating
 from movements.app.requests import rules as requests_rules
 from movements.app.trust import evidence, vouches
+from tests.support.accounts import PASSWORD, as_user, key_of, make_user, post, request_fields
+from tests.support.pages import problems_in
 
-from ..conftest import PASSWORD, as_user, key_of, make_user, post, request_fields
 from ..directory.conftest import standing_offer_fields
-from ..pages import problems_in
 from ..trust_safety.conftest import make_staff
 from .conftest import database_bytes, finish, open_match, reveal_all
 

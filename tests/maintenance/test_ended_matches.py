@@ -4,9 +4,9 @@ from movements.app.accounts.deletion import delete_account
 from movements.app.core.models import EndedMessage, Match, Message, Notification
 from movements.app.keys import contacts
 from movements.app.matches import rules as matches
+from tests.support.accounts import as_user
+from tests.support.markup import parse
 
-from ..conftest import as_user
-from ..markup import parse
 from .conftest import database_bytes, reveal_all
 
 

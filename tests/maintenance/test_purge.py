@@ -16,8 +16,8 @@ from movements.app.core.models import HelpRequest, Notification, Offer, User, to
 from movements.app.notifications.rules import text_of
 from movements.app.offers import rules as offers
 from movements.app.requests import rules as requests_rules
+from tests.support.accounts import as_user, make_user
 
-from ..conftest import as_user, make_user
 from ..trust_safety.conftest import make_staff
 
 DAY = datetime.timedelta(days=1)

@@ -59,17 +59,35 @@ def _recv_exact(sock: socket.socket, size: int) -> bytes:
 
 
 def socks5_connect(
-    proxy: tuple[str, int], host: str, port: int, *, timeout: float = 60.0
+    proxy: tuple[str, int],
+    host: str,
+    port: int,
+    *,
+    timeout: float = 60.0,
+    isolation: str | None = None,
 ) -> socket.socket:
-    """Open a TCP stream to ``host:port`` through a SOCKS5 proxy, letting the proxy resolve."""
+    """Open a TCP stream to ``host:port`` through a SOCKS5 proxy, letting the proxy resolve.
+
+    ``isolation`` is sent as a SOCKS username (RFC 1929): tor gives streams with different
+    usernames different circuits (IsolateSOCKSAuth), as it does for separate browser tabs.
+    """
     name = host.encode("ascii")
     if not 0 < len(name) < 256:
         raise ValueError("SOCKS5 host names are 1-255 bytes")
     sock = socket.create_connection(proxy, timeout=timeout)
     try:
-        sock.sendall(b"\x05\x01\x00")  # version 5, one method: no authentication
-        if _recv_exact(sock, 2) != b"\x05\x00":
-            raise ConnectionError("SOCKS proxy wants authentication")
+        if isolation is None:
+            sock.sendall(b"\x05\x01\x00")  # version 5, one method: no authentication
+            if _recv_exact(sock, 2) != b"\x05\x00":
+                raise ConnectionError("SOCKS proxy wants authentication")
+        else:
+            user = isolation.encode("ascii")
+            sock.sendall(b"\x05\x01\x02")  # one method: username and password
+            if _recv_exact(sock, 2) != b"\x05\x02":
+                raise ConnectionError("SOCKS proxy refuses username authentication")
+            sock.sendall(b"\x01" + bytes([len(user)]) + user + b"\x01x")
+            if _recv_exact(sock, 2) != b"\x01\x00":
+                raise ConnectionError("SOCKS proxy refused the username")
         sock.sendall(b"\x05\x01\x00\x03" + bytes([len(name)]) + name + port.to_bytes(2, "big"))
         _version, reply, _reserved, address_type = _recv_exact(sock, 4)
         if reply != 0:
@@ -86,12 +104,22 @@ def socks5_connect(
 
 
 class _SocksHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, host: str, port: int, proxy: tuple[str, int], timeout: float) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        proxy: tuple[str, int],
+        timeout: float,
+        isolation: str | None = None,
+    ) -> None:
         super().__init__(host, port, timeout=timeout)
         self._proxy = proxy
+        self._isolation = isolation
 
     def connect(self) -> None:
-        self.sock = socks5_connect(self._proxy, self.host, self.port, timeout=self.timeout)
+        self.sock = socks5_connect(
+            self._proxy, self.host, self.port, timeout=self.timeout, isolation=self._isolation
+        )
 
 
 @dataclass
@@ -119,8 +147,12 @@ def fetch(
     socks: tuple[str, int] | None = None,
     headers: Mapping[str, str] | None = None,
     timeout: float = 60.0,
+    isolation: str | None = None,
 ) -> Response:
     """GET ``url`` (or POST ``data``: form fields or raw bytes), through ``socks`` if given.
+
+    ``isolation`` names the circuit (a SOCKS username): fetches with different names do not
+    share one, so an onion behind Onionbalance may answer each from another backend.
 
     ``cookies`` is sent and then updated in place from ``Set-Cookie`` (a ``Max-Age=0`` cookie
     is removed), so one dict carries a session through a journey. Redirects are returned, not
@@ -134,7 +166,7 @@ def fetch(
     if socks is None:
         connection = http.client.HTTPConnection(parts.hostname, port, timeout=timeout)
     else:
-        connection = _SocksHTTPConnection(parts.hostname, port, socks, timeout)
+        connection = _SocksHTTPConnection(parts.hostname, port, socks, timeout, isolation)
     request_headers = {"Connection": "close", **(headers or {})}
     if cookies:
         request_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
@@ -168,6 +200,7 @@ def fetch_with_retry(
     socks: tuple[str, int] | None = None,
     deadline: float = 90.0,
     timeout: float = 60.0,
+    isolation: str | None = None,
 ) -> Response:
     """:func:`fetch`, retried on transient SOCKS and connection errors until ``deadline`` s.
 
@@ -178,7 +211,7 @@ def fetch_with_retry(
     delay = 0.5
     while True:
         try:
-            return fetch(url, data, cookies, socks=socks, timeout=timeout)
+            return fetch(url, data, cookies, socks=socks, timeout=timeout, isolation=isolation)
         except SocksError as exc:
             if exc.code not in RETRYABLE_SOCKS or time.monotonic() + delay > end:
                 raise

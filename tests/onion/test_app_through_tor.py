@@ -13,8 +13,7 @@ import urllib.parse
 import pytest
 
 from tests.onion.tornet import PrivateTorNetwork, fetch, fetch_with_retry
-
-from ..serving import ROOT, free_port
+from tests.support.serving import ROOT, free_port
 
 ADDRESS_LINE = re.compile(r"onion: http://([a-z2-7]{56}\.onion)/")
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

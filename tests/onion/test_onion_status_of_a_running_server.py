@@ -10,8 +10,9 @@ import time
 
 import pytest
 
-from ..outages import movements
-from ..serving import running_server
+from tests.support.outages import movements
+from tests.support.serving import running_server
+
 from .tornet import free_ports
 
 BRISK = {"MOVEMENTS_TOR_RETRY_MAX_SECONDS": "0.1"}

@@ -48,6 +48,19 @@ def test_launch_creates_a_private_data_dir_and_stops(tor_cmd, short_tmp):
 
 
 @pytest.mark.tor
+def test_a_ctrl_c_in_the_terminal_does_not_reach_tor(tor_cmd, short_tmp):
+    """The terminal signals its foreground process group; tor is outside it, stopped by us."""
+    process = launch_tor(
+        {"SocksPort": "0", "DisableNetwork": "1"}, short_tmp / "tor", tor_cmd=tor_cmd
+    )
+    try:
+        assert os.getpgid(process.popen.pid) != os.getpgid(0)
+        assert os.getsid(process.popen.pid) == process.popen.pid
+    finally:
+        process.stop(grace=5)
+
+
+@pytest.mark.tor
 def test_a_bad_option_is_reported_with_tor_s_complaint(tor_cmd, short_tmp):
     with pytest.raises(TorLaunchError, match="NoSuchOption"):
         launch_tor({"NoSuchOption": "1"}, short_tmp / "tor", tor_cmd=tor_cmd)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from ..serving import running_server
+from tests.support.serving import running_server
 
 ADDRESS_LINE = re.compile(r"onion: http://([a-z2-7]{56})\.onion/")
 

@@ -13,7 +13,7 @@ from movements.app.cli.purge import expire_requests
 from movements.app.core.models import HelpRequest, User
 from movements.app.factory import create_app
 from movements.app.requests import rules
-from tests.conftest import make_user, post, request_fields
+from tests.support.accounts import make_user, post, request_fields
 
 pytestmark = pytest.mark.postgres
 
@@ -72,13 +72,13 @@ def test_closed_requests_are_no_longer_found_by_their_words(any_app):
     HelpRequest.update(status=HelpRequest.MATCHED).where(HelpRequest.id == matched.id).execute()
     expire_requests(expired.expires_on + datetime.timedelta(days=1))
 
-    def found(status: str) -> list[int]:
+    def found(status: str) -> list[str]:
         results, _more = rules.browse(None, rules.Filters(status=status, q="journalists"), 20)
-        return [result.id for result in results]
+        return [result.public_id for result in results]
 
     assert found(HelpRequest.WITHDRAWN) == []
     assert found(HelpRequest.EXPIRED) == []
-    assert found(HelpRequest.MATCHED) == [matched.id]
+    assert found(HelpRequest.MATCHED) == [matched.public_id]
 
 
 NUL_ATTEMPTS = [

@@ -8,8 +8,8 @@ import pytest
 
 from movements.app.core.models import HelpRequest, Match, Offer, Rating
 from movements.app.factory import create_app
-from tests.conftest import post
-from tests.realistic import (
+from tests.support.accounts import post
+from tests.support.realistic import (
     TEST_CONFIG,
     VISITOR_KINDS,
     build,

@@ -6,8 +6,7 @@ import psycopg2
 import pytest
 
 from movements.app.core.outages import UNREACHABLE, outage_cause
-
-from ..outages import (
+from tests.support.outages import (
     QUERY_MARKER,
     Browser,
     assert_briefly_unavailable,
@@ -18,8 +17,11 @@ from ..outages import (
     serve_once,
     small_disk,
 )
-from ..serving import running_server
+from tests.support.serving import running_server
+
 from .cluster import running_cluster
+
+pytestmark = pytest.mark.postgres
 
 EXIT_TEMPORARY_FAILURE = 75
 

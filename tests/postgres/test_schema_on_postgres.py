@@ -10,8 +10,8 @@ from movements.app.core import schema
 from movements.app.core.db import bind, database
 from movements.app.core.models import TABLES, HelpRequest, User
 from movements.app.factory import create_app
-from tests.conftest import post
-from tests.realistic import location_id, signup
+from tests.support.accounts import post
+from tests.support.realistic import location_id, signup
 from tests.test_cli import movements
 
 pytestmark = pytest.mark.postgres

@@ -12,9 +12,9 @@ import pytest
 
 from movements.app.core.db import database
 from movements.app.core.models import HelpRequest, Match, Offer, User
-from movements.app.core.schema import SchemaVersion
-from tests.conftest import REQUEST_FORM, post, sign_in
-from tests.realistic import location_id, signup
+from movements.app.core.schema import SchemaVersion, current_version
+from tests.support.accounts import REQUEST_FORM, post, sign_in
+from tests.support.realistic import location_id, signup
 
 pytestmark = pytest.mark.postgres
 
@@ -103,7 +103,7 @@ def test_a_transaction_a_view_leaves_open_is_rolled_back(
     else:
         assert client.get("/leaves-a-transaction-open").status_code == 200
     assert returned_to_the_pool(postgres_cluster, pg_database)
-    assert [row.version for row in SchemaVersion.select()] == [1]
+    assert [row.version for row in SchemaVersion.select()] == [current_version()]
     assert client.get("/requests").status_code == 200
 
 

@@ -9,8 +9,7 @@ from movements.app.offers import rules as offers
 from movements.app.requests import rules as requests_rules
 from movements.app.staff.accounts import add_staff
 from movements.app.trust import evidence, profiles
-
-from ..conftest import PASSWORD, post, request_fields
+from tests.support.accounts import PASSWORD, post, request_fields
 
 
 def make_staff(name: str, admin: bool = False) -> User:

@@ -10,9 +10,9 @@ from movements.app.audit import chain
 from movements.app.cli.main import main
 from movements.app.core.models import StaffLogEntry
 from movements.app.trust import evidence
+from tests.support.accounts import as_user
+from tests.support.pages import problems_in
 
-from ..conftest import as_user
-from ..pages import problems_in
 from .conftest import fresh
 
 
@@ -130,7 +130,7 @@ def test_staff_read_the_log_and_nobody_can_edit_it_there(app, logged, warden):
     response = client.get("/staff/log")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and problems_in(response) == []
-    assert "A report is under review" in page and "stars.limited" in page
+    assert "A report is under review" in page and "limited the stars of" in page
     assert page.count('method="post"') == 1  # the log-out button, nothing else
     for method in (client.post, client.put, client.delete):
         assert method("/staff/log").status_code in (400, 405)

@@ -7,9 +7,8 @@ from movements.app.core.errors import NotFound, RuleViolation
 from movements.app.core.models import Block, Message, Offer
 from movements.app.matches import rules as matches
 from movements.app.offers import rules as offers
-
-from ..conftest import as_user, post
-from ..pages import problems_in
+from tests.support.accounts import as_user, post
+from tests.support.pages import problems_in
 
 
 def test_a_blocked_provider_cannot_offer_help(app, activist, provider, help_request):

@@ -10,9 +10,8 @@ from movements.app.core.models import HelpRequest, User
 from movements.app.core.taxonomy import country_records
 from movements.app.factory import create_app
 from movements.app.requests import rules as requests_rules
-
-from ..conftest import PASSWORD, as_user, post, request_fields
-from ..pages import problems_in
+from tests.support.accounts import PASSWORD, as_user, post, request_fields
+from tests.support.pages import problems_in
 
 SIGNUP = {
     "username": "noor",

@@ -10,8 +10,7 @@ from movements.app.core import eligibility
 from movements.app.core.models import HelpRequest, Offer
 from movements.app.factory import create_app
 from movements.app.requests import rules as requests_rules
-
-from ..conftest import REQUEST_FORM, as_user, make_user, post, request_fields
+from tests.support.accounts import REQUEST_FORM, as_user, make_user, post, request_fields
 
 JORDAN = "JO"
 

@@ -22,9 +22,9 @@ from movements.app.core.models import (
 from movements.app.matches import rules as matches
 from movements.app.moderation import outcomes
 from movements.app.offers import rules as offers
+from tests.support.accounts import PASSWORD, as_user, csrf_token, post
+from tests.support.pages import problems_in
 
-from ..conftest import PASSWORD, as_user, csrf_token, post
-from ..pages import problems_in
 from .conftest import completed_match, confirm_post, fresh
 
 

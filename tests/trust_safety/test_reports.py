@@ -8,9 +8,9 @@ from movements.app.matches import rules as matches
 from movements.app.offers import rules as offers
 from movements.app.reports.rules import OPEN_REPORTS_MAX, quoted_text
 from movements.app.requests import rules as requests_rules
+from tests.support.accounts import as_user, make_user, post, request_fields
+from tests.support.pages import problems_in
 
-from ..conftest import as_user, make_user, post, request_fields
-from ..pages import problems_in
 from .conftest import completed_match
 
 

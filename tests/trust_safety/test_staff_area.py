@@ -8,9 +8,17 @@ from movements.app.offers import rules as offers
 from movements.app.requests import rules as requests_rules
 from movements.app.staff.accounts import add_staff, remove_staff
 from movements.app.trust import evidence
+from tests.support.accounts import (
+    PASSWORD,
+    as_user,
+    csrf_token,
+    make_user,
+    post,
+    request_fields,
+    sign_in,
+)
+from tests.support.pages import problems_in
 
-from ..conftest import PASSWORD, as_user, csrf_token, make_user, post, request_fields, sign_in
-from ..pages import problems_in
 from .conftest import confirm_post
 
 

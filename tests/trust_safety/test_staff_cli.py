@@ -10,8 +10,9 @@ import pytest
 from movements.app.cli.main import main
 from movements.app.core.members import find_account
 from movements.app.core.models import StaffLogEntry, User
+from tests.support.accounts import PASSWORD, post
 
-from ..conftest import PASSWORD, post
+pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,8 +5,7 @@ import re
 import pytest
 
 from movements.app.core.models import Block, Report
-
-from ..conftest import as_user, post
+from tests.support.accounts import as_user, post
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*>')
 

@@ -8,9 +8,9 @@ from movements.app.matches import rules as matches
 from movements.app.offers import rules as offers
 from movements.app.trust import evidence, profiles
 from movements.app.trust.stars import STAR_TABLE, recompute, stars_from
+from tests.support.accounts import as_user, post
+from tests.support.pages import problems_in
 
-from ..conftest import as_user, post
-from ..pages import problems_in
 from .conftest import completed_match, fresh, give_stars
 
 

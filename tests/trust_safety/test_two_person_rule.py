@@ -6,8 +6,8 @@ from movements.app.core.errors import RuleViolation
 from movements.app.core.models import Judgement, StaffLogEntry, StarLimit
 from movements.app.staff.accounts import remove_staff
 from movements.app.trust import evidence
+from tests.support.accounts import as_user, post
 
-from ..conftest import as_user, post
 from .conftest import confirm_post, fresh, give_stars
 
 

@@ -6,8 +6,8 @@ from movements.app.core.errors import NotFound
 from movements.app.offers import rules as offers
 from movements.app.requests import rules as requests_rules
 from movements.app.trust import evidence
+from tests.support.accounts import as_user, post, request_fields
 
-from ..conftest import as_user, post, request_fields
 from .conftest import fresh, give_stars
 
 

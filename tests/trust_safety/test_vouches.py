@@ -7,9 +7,9 @@ import pytest
 from movements.app.core.errors import NotFound, RuleViolation
 from movements.app.core.models import Notification, Vouch
 from movements.app.trust import evidence, vouches
+from tests.support.accounts import as_user, make_user, post
+from tests.support.pages import problems_in
 
-from ..conftest import as_user, make_user, post
-from ..pages import problems_in
 from .conftest import fresh, give_stars
 
 

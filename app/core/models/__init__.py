@@ -1,5 +1,12 @@
 """Every table and its helpers, from one import: `from movements.app.core.models import User`."""
 
+from movements.app.core.models.alerts import (
+    ALERT_TABLES,
+    Alert,
+    AlertMatch,
+    AlertWord,
+    FeedToken,
+)
 from movements.app.core.models.audit import (
     AUDIT_TABLES,
     StaffLogEntry,
@@ -13,6 +20,13 @@ from movements.app.core.models.directory import (
     create_search_index,
 )
 from movements.app.core.models.ended import ENDED_TABLES, EndedConversation, EndedMessage
+from movements.app.core.models.facets import (
+    FACET_TABLES,
+    HelpRequestLanguage,
+    HelpRequestSkill,
+    codes_of,
+)
+from movements.app.core.models.mail import MAIL_TABLES, MailAddress, MailOutbox
 from movements.app.core.models.marketplace import (
     MARKETPLACE_TABLES,
     PUBLIC_ID_BYTES,
@@ -24,6 +38,7 @@ from movements.app.core.models.marketplace import (
     LoginSession,
     Match,
     Message,
+    MessageRate,
     Notification,
     Offer,
     Rating,
@@ -41,6 +56,8 @@ from movements.app.core.models.reports import (
     Block,
     Report,
 )
+from movements.app.core.models.stories import STORY_TABLES, Story
+from movements.app.core.models.submissions import SUBMISSION_TABLES, FormSubmission
 from movements.app.core.models.trust import (
     TRUST_TABLES,
     Evidence,
@@ -52,19 +69,31 @@ from movements.app.core.models.trust import (
 
 TABLES = [
     *MARKETPLACE_TABLES,
+    *FACET_TABLES,
     *DIRECTORY_TABLES,
     *TRUST_TABLES,
     *REPORT_TABLES,
     *AUDIT_TABLES,
     *ENDED_TABLES,
+    *SUBMISSION_TABLES,
+    *ALERT_TABLES,
+    *MAIL_TABLES,
+    *STORY_TABLES,
 ]
 
 __all__ = [
+    "ALERT_TABLES",
     "AUDIT_TABLES",
+    "MAIL_TABLES",
     "PUBLIC_ID_BYTES",
     "REPORT_TABLES",
+    "STORY_TABLES",
+    "SUBMISSION_TABLES",
     "TABLES",
     "TRUST_TABLES",
+    "Alert",
+    "AlertMatch",
+    "AlertWord",
     "BaseModel",
     "Block",
     "Budget",
@@ -73,13 +102,20 @@ __all__ = [
     "EndedConversation",
     "EndedMessage",
     "Evidence",
+    "FeedToken",
+    "FormSubmission",
     "HelpRequest",
+    "HelpRequestLanguage",
+    "HelpRequestSkill",
     "Invitation",
     "Judgement",
     "Listing",
     "LoginSession",
+    "MailAddress",
+    "MailOutbox",
     "Match",
     "Message",
+    "MessageRate",
     "Notification",
     "Offer",
     "PublicProfile",
@@ -93,8 +129,10 @@ __all__ = [
     "StandingOffer",
     "StandingOfferText",
     "StarLimit",
+    "Story",
     "User",
     "Vouch",
+    "codes_of",
     "create_search_index",
     "new_public_id",
     "today",

@@ -106,6 +106,8 @@ class LoginSession(BaseModel):
     user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
     expires_at = DateTimeField()
     idle_expires_at = DateTimeField()
+    # the user's private key, sealed under a key only this session's cookie gives (app/keys)
+    sealed_key = BlobField(null=True)
 
 
 class ContactField(BaseModel):
@@ -127,9 +129,8 @@ class HelpRequest(BaseModel):
     author = ForeignKeyField(User, backref="requests", on_delete="CASCADE")
     title = CharField(max_length=200)
     description = TextField()
-    skills = CharField(max_length=512)
+    # its skills and languages are rows of their own (app/core/models/facets.py)
     country = CharField(max_length=2)
-    languages = CharField(max_length=512)
     urgency = CharField(max_length=8)
     visibility = CharField(max_length=16)
     min_stars = IntegerField(default=0)
@@ -153,7 +154,14 @@ class SearchText(FTS5Model):
 
 
 class RequestText(SearchText):
-    """Full-text index of open requests' titles and descriptions."""
+    """Full-text index of searchable requests: their words, and what they are filed under.
+
+    `facets` holds a word for each skill, language, country and urgency (app/core/facets.py),
+    so on SQLite one MATCH finds requests by any mix of filters and words, intersecting the
+    index's lists instead of reading requests one by one.
+    """
+
+    facets = SearchField()
 
     class Meta:
         table_name = "help_request_text"
@@ -255,6 +263,18 @@ class Budget(BaseModel):
     used = IntegerField(default=0)
 
 
+class MessageRate(BaseModel):
+    """Messages one account sent in its current minute: one row, gone once the minute is over.
+
+    Message rows keep only a date; the minute is counted here, in the database, so that every
+    process serving the site enforces the same limit (app/web/throttle.py).
+    """
+
+    user = ForeignKeyField(User, primary_key=True, on_delete="CASCADE")
+    window_start = DateTimeField(index=True)
+    used = IntegerField(default=0)
+
+
 MARKETPLACE_TABLES = [
     User,
     RecoveryCode,
@@ -269,4 +289,5 @@ MARKETPLACE_TABLES = [
     Notification,
     SignInThrottle,
     Budget,
+    MessageRate,
 ]

@@ -50,7 +50,29 @@ def require_command(command: str, package: str) -> str:
         found = shutil.which(command)
     if found is not None:
         return found
-    message = f"{command} is missing: install it with `apt-get install {package}` (as root)"
+    _missing(f"{command} is missing: install it with `apt-get install {package}` (as root)")
+
+
+def _has_font(language: str) -> bool:
+    listed = subprocess.run(
+        ["fc-list", f":lang={language}", "family"], capture_output=True, check=False
+    )
+    return listed.returncode == 0 and bool(listed.stdout.strip())
+
+
+def require_font(language: str, package: str) -> None:
+    """A font that draws `language` (fontconfig's code for it), installing `package` as root.
+
+    Without one a browser draws the script as empty boxes: screenshots show nothing to check,
+    and lines break and measure differently from a reader's screen.
+    """
+    if not _has_font(language) and os.geteuid() == 0:
+        _install(package)
+    if not _has_font(language):
+        _missing(f"no font for {language}: install one with `apt-get install {package}` (as root)")
+
+
+def _missing(message: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(message)
     pytest.skip(message)

@@ -9,17 +9,23 @@ visitor follows every link (GET never changes anything here) to find every page 
 import html
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.exceptions import HTTPException
 
 from movements.app.core import db
+from movements.app.core.models import MailAddress
 from movements.app.factory import create_app
+from movements.app.mail.addresses import opened
+from movements.app.mail.links import CONFIRM_PATH, UNSUBSCRIBE_PATH
 from movements.app.staff.accounts import add_staff
+from movements.app.web.i18n import COOKIE
+from tests.support.accounts import PASSWORD, post
 
-from .conftest import PASSWORD, post
 from .markup import parse
 
 LONG_TITLE = (
@@ -105,15 +111,28 @@ class Site:
     request_ids: list[str] = field(default_factory=list)
     rtl_request_id: str = ""
     long_request_id: str = ""
+    feed_paths: list[str] = field(default_factory=list)
     completed_match_id: str = ""
     open_match_id: str = ""
     memo: dict = field(default_factory=dict)
+    mail_links: list[str] = field(default_factory=list)
 
 
 VISITOR_KINDS = ["anonymous", "activist", "provider", "stranger", "staff"]
+# The languages the checks of every page run in: English, one written right to left and one
+# written without spaces. Beyond English they read one page of each kind (pages_in).
+CHECKED_LANGUAGES = ["en", "ar", "zh_Hans"]
 
 # One activist posts a full page of requests: more than the daily limit a real account has.
-TEST_CONFIG = {"TESTING": True, "REQUESTS_PER_DAY": 100, "SIGNUPS_PER_MINUTE": 100}
+# E-mail is on, so its pages are measured too; nothing is sent (no sender runs here).
+TEST_CONFIG = {
+    "TESTING": True,
+    "REQUESTS_PER_DAY": 100,
+    "SIGNUPS_PER_MINUTE": 100,
+    "SMTP_URL": "smtp://mail.example.org:587",
+    "MAIL_FROM": "notices@example.org",
+    "MIRROR_HOST": "movements.example.org",
+}
 
 SIGNED_IN_SEEDS = ["/account", "/matches", "/notifications"]
 PUBLIC_SEEDS = ["/", "/signup", "/login", "/recover", "/requests", "/trust", "/no-such-page"]
@@ -123,6 +142,12 @@ CARRIED = {"country": "IR", "languages": ["fa", "en"]}
 CRAWL_LIMIT = 150
 
 HREF = re.compile(r'href="(/[^"]*)"')
+
+
+STORY = (
+    "Twelve students were released after three weeks, and their families now know which "
+    "documents to keep and whom to ask. The lawyers' association took the remaining cases. "
+)
 
 
 def signup(client: FlaskClient, username: str, role: str, country: str = "IR"):
@@ -210,6 +235,8 @@ def build(app: Flask) -> Site:
         )
     )
     ok(post(provider, "/account/languages", {"languages": ["en", "fa", "ar"]}))
+    # an alert that most of the requests below match, so notifications fill up as they would
+    ok(post(provider, "/alerts", {"skill": "legal", "language": "fa", "q": "families"}))
     for client, value in ((activist, "leila.42 on Signal"), (provider, "+44 7700 900123")):
         ok(post(client, "/account/contacts", {"kind": "signal", "value": value}))
 
@@ -239,6 +266,7 @@ def build(app: Flask) -> Site:
         ok(post(client, f"/matches/{site.completed_match_id}/done"))
     rating = {"stars": "5", "comment": MESSAGES[-1]}
     ok(post(activist, f"/matches/{site.completed_match_id}/rate", rating))
+    publish_story(activist, provider, site.completed_match_id)
 
     ok(post(provider, "/providers/me/list"))
     standing_offer = {
@@ -255,10 +283,45 @@ def build(app: Flask) -> Site:
     site.open_match_id = accept_first_offer(activist, site.request_ids[5])
     ok(post(provider, f"/matches/{site.open_match_id}/messages", {"text": MESSAGES[1]}))
 
+    address = {"address": "leila.tehran@example.org", "mode": "digest", "kinds": ["messages"]}
+    ok(post(activist, "/account/email", address))
+    site.mail_links = mail_links(app)
+
     report = {"reason": "impersonation", "details": "The author asks for people's addresses."}
     ok(post(provider, f"/report?target=request:{site.request_ids[2]}", report))
     sign_in_as_new_staff(app, visitors["staff"], "moderator_sam")
+    site.feed_paths = feed_paths(feed_addresses(provider))
     return site
+
+
+FEED_ADDRESS = re.compile(r'<code dir="ltr">([^<]+)</code>')
+
+
+def feed_addresses(client: FlaskClient):
+    """Turn the private feeds on (or make new addresses): the page that shows them once."""
+    response = post(client, "/account/feeds")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response
+
+
+def feed_paths(response) -> list[str]:
+    return [urlsplit(url).path for url in FEED_ADDRESS.findall(response.get_data(as_text=True))]
+
+
+def publish_story(activist: FlaskClient, provider: FlaskClient, match_id: str) -> None:
+    """A success story at its longest, proposed by the provider and approved by the activist."""
+    story = f"/matches/{match_id}/story"
+    ok(post(provider, story, {"text": (STORY * 3)[:600]}))
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', activist.get(story).text)
+    ok(post(activist, story + "/approve", {"version": version.group(1), "anonymous": "y"}))
+
+
+def mail_links(app: Flask) -> list[str]:
+    """The links of the confirmation mail, which no page links to: read as the sender would."""
+    row = MailAddress.get()
+    with app.app_context():
+        tokens = [opened(row, "sealed_confirm"), opened(row, "sealed_unsubscribe")]
+    return [CONFIRM_PATH + tokens[0], UNSUBSCRIBE_PATH + tokens[1]]
 
 
 def sign_in_as_new_staff(app: Flask, client: FlaskClient, name: str) -> None:
@@ -278,13 +341,16 @@ class Page:
     body: bytes
     endpoint: str
     headers: dict
+    language: str = "en"
 
     @property
     def html(self) -> str:
         return self.body.decode()
 
     def __str__(self) -> str:
-        return f"{self.url} as {self.visitor}"
+        return f"{self.url} as {self.visitor}" + (
+            f" in {self.language}" if self.language != "en" else ""
+        )
 
 
 def endpoint_of(app: Flask, path: str, method: str = "GET") -> str:
@@ -304,7 +370,9 @@ def links_in(body: str) -> list[str]:
     return found
 
 
-def _page(app: Flask, visitor: str, url: str, response, method: str = "GET") -> Page:
+def _page(
+    app: Flask, visitor: str, url: str, response, method: str = "GET", language: str = "en"
+) -> Page:
     return Page(
         visitor,
         url,
@@ -312,6 +380,7 @@ def _page(app: Flask, visitor: str, url: str, response, method: str = "GET") -> 
         response.get_data(),
         endpoint_of(app, url.split("?")[0], method),
         dict(response.headers),
+        language,
     )
 
 
@@ -319,12 +388,12 @@ def crawl(site: Site, visitor: str) -> list[Page]:
     """Every page this visitor reaches by following links, a few of each kind of page."""
     client = site.visitors[visitor]
     extra = {
-        "anonymous": [],
+        "anonymous": site.mail_links,
         "activist": [
             "/requests/new",
             f"/requests/{site.request_ids[3]}",  # where an offer waits: accept, decline
         ],
-        "provider": [f"/requests/{site.request_ids[3]}/offer"],
+        "provider": [f"/requests/{site.request_ids[3]}/offer", *site.feed_paths],
         "stranger": [
             f"/requests/{site.request_ids[0]}/offer",
             f"/requests/{site.request_ids[3]}",  # where their offer waits: edit, withdraw
@@ -350,10 +419,13 @@ def crawl(site: Site, visitor: str) -> list[Page]:
             site.memo.setdefault("redirecting endpoints", set()).add(endpoint)
             queue.append(response.headers["Location"])
             continue
+        if response.mimetype != "text/html":
+            # a feed: reached, but not HTML to measure as a page (tests/feeds/ check feeds)
+            site.memo.setdefault("documents", set()).add(endpoint)
+            continue
         page = _page(site.app, visitor, url, response)
         pages.append(page)
-        if response.mimetype == "text/html":
-            queue.extend(link for link in links_in(page.html) if link not in seen)
+        queue.extend(link for link in links_in(page.html) if link not in seen)
     return pages
 
 
@@ -387,39 +459,40 @@ def form_error_pages(site: Site) -> list[Page]:
     return pages
 
 
-def recovery_codes_page(site: Site) -> Page:
+def recovery_codes_page(site: Site, language: str = "en") -> Page:
     """The page of recovery codes, where signing up leads, before they are said to be saved."""
     client = site.app.test_client()
     form = {
-        "username": "newcomer_who_reads_carefully",
+        "username": f"newcomer_reading_{language}",
         "password": PASSWORD,
         "confirm": PASSWORD,
         "role": "provider",
         "risk_read": "y",
     }
-    url = post(client, "/signup", form).headers["Location"]
-    page = _page(site.app, "newcomer", url, client.get(url))
-    # the codes as a file: not a page, so only its reaching is recorded
-    with client.get(url + ".txt") as download:
-        assert download.status_code == 200 and download.mimetype == "text/plain"
-    site.memo.setdefault("downloaded endpoints", set()).add(endpoint_of(site.app, url + ".txt"))
+    with reading([client], language):
+        url = post(client, "/signup", form).headers["Location"]
+        page = _page(site.app, "newcomer", url, client.get(url), language=language)
+        # the codes as a file: not a page, so only its reaching is recorded
+        with client.get(url + ".txt") as download:
+            assert download.status_code == 200 and download.mimetype == "text/plain"
+    site.memo.setdefault("documents", set()).add(endpoint_of(site.app, url + ".txt"))
     return page
 
 
 def reached_endpoints(site: Site) -> set[str]:
     """Every endpoint some visitor reached, whether it showed a page or sent them on."""
     pages = {page.endpoint for kind in VISITOR_KINDS for page in pages_of(site, kind)}
-    return (
-        pages
-        | site.memo.get("redirecting endpoints", set())
-        | site.memo.get("downloaded endpoints", set())
-    )
+    return pages | site.memo.get("redirecting endpoints", set()) | site.memo.get("documents", set())
 
 
 def every_page(site: Site, visitor: str) -> list[Page]:
     pages = crawl(site, visitor)
     if visitor == "anonymous":
         pages.append(recovery_codes_page(site))
+    if visitor == "provider":
+        # shown once, after the crawl: new addresses end the ones the crawl followed
+        response = feed_addresses(site.visitors["provider"])
+        pages.append(_page(site.app, "provider", "/account/feeds", response, method="POST"))
     return pages
 
 
@@ -453,3 +526,53 @@ def error_pages_of(site: Site) -> list[Page]:
     if "errors" not in site.memo:
         site.memo["errors"] = form_error_pages(site)
     return site.memo["errors"]
+
+
+@contextmanager
+def reading(clients, language: str):
+    """These clients read the site in `language` (the cookie a visitor's choice sets)."""
+    if language == "en":
+        yield
+        return
+    for client in clients:
+        client.set_cookie(COOKIE, language)
+    try:
+        yield
+    finally:
+        for client in clients:
+            client.delete_cookie(COOKIE)
+
+
+def pages_in(site: Site, visitor: str, language: str) -> list[Page]:
+    """A visitor's pages in a language: every page in English; in another, the first page of
+    each kind (endpoint) again, which keeps the added time small and still reads every kind."""
+    if language == "en":
+        return pages_of(site, visitor)
+    key = f"pages:{visitor}:{language}"
+    if key not in site.memo:
+        client = site.visitors[visitor]
+        kinds: dict[str, str] = {}
+        for page in pages_of(site, visitor):
+            if page.visitor == visitor:
+                kinds.setdefault(page.endpoint, page.url)
+        with reading([client], language):
+            pages = [
+                _page(site.app, visitor, url, client.get(url), language=language)
+                for url in kinds.values()
+            ]
+        if visitor == "anonymous":
+            pages.append(recovery_codes_page(site, language))
+        site.memo[key] = pages
+    return site.memo[key]
+
+
+def error_pages_in(site: Site, language: str) -> list[Page]:
+    """Every form sent back with mistakes, in a language."""
+    if language == "en":
+        return error_pages_of(site)
+    key = f"errors:{language}"
+    if key not in site.memo:
+        with reading(site.visitors.values(), language):
+            pages = form_error_pages(site)
+        site.memo[key] = [replace(page, language=language) for page in pages]
+    return site.memo[key]

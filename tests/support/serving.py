@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
@@ -24,8 +24,8 @@ def wait_for(url: str, seconds: float = 20.0):
     while time.monotonic() < deadline:
         try:
             return urllib.request.urlopen(url, timeout=2)  # noqa: S310 -- loopback only
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.1)
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.1)  # TimeoutError: taken by the kernel, no worker answering yet
     raise AssertionError(f"{url} did not answer within {seconds} s")
 
 

@@ -1,0 +1,121 @@
+"""Two pools of waitress worker threads: one for pages, one for the forms that hash a password.
+
+A sign-in costs an argon2 hash, a quarter of a second of a core and 64 MiB; a page costs a
+few milliseconds. With one pool, a flood of sign-ins filled its queue and every visitor waited
+behind the flood. Here the password forms have a small pool of their own, whose threads run
+at a lower CPU priority: a flood lengthens that pool's queue, keeps its few threads busy, and
+leaves the page threads and most of the processor to everyone else. Sign-ins beyond what the
+argon2 pool takes are still answered at once, 503 with Retry-After (app/keys/argon2_pool.py).
+"""
+
+import logging
+import os
+import sys
+import threading
+import time
+
+from flask import Flask
+from waitress.task import ThreadedTaskDispatcher
+
+from movements.app.keys.argon2_pool import PASSWORD_CHECKS_AT_ONCE
+
+logger = logging.getLogger(__name__)
+
+# the forms whose POST hashes or checks a password
+PASSWORD_ENDPOINTS = frozenset(
+    {
+        "accounts.login",
+        "accounts.signup",
+        "accounts.recover",
+        "accounts.change_password",
+        "accounts.delete",
+    }
+)
+# one more thread than there are password checks at once, so a refusal never waits for one
+PASSWORD_THREADS = PASSWORD_CHECKS_AT_ONCE + 1
+PASSWORD_NICENESS = 10
+# a password thread serves at most one request in this time, so refusing a flood, however
+# fast its loops send, takes a bounded share of the interpreter from the page threads
+PASSWORD_PACE_SECONDS = 0.01
+
+
+def password_paths(app: Flask) -> frozenset[str]:
+    return frozenset(
+        rule.rule for rule in app.url_map.iter_rules() if rule.endpoint in PASSWORD_ENDPOINTS
+    )
+
+
+def _lower_priority() -> None:
+    """Lower this thread's CPU priority, where the system lets it: Linux gives each thread
+    its own nice value (elsewhere it is the whole process's), and a sandbox may refuse."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), PASSWORD_NICENESS)
+    except OSError:
+        logger.warning("password threads run at normal priority: setpriority was refused")
+
+
+class _PasswordPool(ThreadedTaskDispatcher):
+    """Threads that give way to the page threads when both want the processor."""
+
+    def start_new_thread(self, target, thread_no):
+        def lowered(number):
+            _lower_priority()
+            target(number)
+
+        super().start_new_thread(lowered, thread_no)
+
+    def add_task(self, task):
+        # waitress's own, less its warning for every queued task: under a flood this queue is
+        # long by design, and one log line per sign-in would cost more than refusing it
+        with self.lock:
+            self.queue.append(task)
+            self.queue_cv.notify()
+
+
+class _Paced:
+    """A password-form request whose thread rests, after answering it, for what is left of
+    PASSWORD_PACE_SECONDS."""
+
+    def __init__(self, channel):
+        self.channel = channel
+
+    def service(self) -> None:
+        started = time.monotonic()
+        try:
+            self.channel.service()
+        finally:
+            time.sleep(max(0.0, PASSWORD_PACE_SECONDS - (time.monotonic() - started)))
+
+    def cancel(self) -> None:
+        self.channel.cancel()
+
+
+class Lanes:
+    """waitress's task dispatcher, as two pools: it hands each connection with a request
+    ready to the pool for that request."""
+
+    def __init__(self, page_threads: int, password_paths: frozenset[str]):
+        self.pages = ThreadedTaskDispatcher()
+        self.pages.set_thread_count(page_threads)
+        self.passwords = _PasswordPool()
+        self.passwords.set_thread_count(PASSWORD_THREADS)
+        self.password_paths = password_paths
+
+    def add_task(self, channel) -> None:
+        # waitress queues a connection when its next request is complete: requests[0]
+        request = channel.requests[0]
+        password_form = (
+            getattr(request, "command", None) == "POST"
+            and getattr(request, "path", None) in self.password_paths
+        )
+        if password_form:
+            self.passwords.add_task(_Paced(channel))
+        else:
+            self.pages.add_task(channel)
+
+    def shutdown(self, cancel_pending: bool = True, timeout: float = 5) -> bool:
+        pages = self.pages.shutdown(cancel_pending, timeout)
+        passwords = self.passwords.shutdown(cancel_pending, timeout)
+        return pages and passwords
