@@ -143,3 +143,17 @@ def test_the_cancel_page_of_a_closed_match_says_so_and_changes_nothing(
     refused = post(client, f"/matches/{match.public_id}/cancel", {"reason": "Changed my mind"})
     assert refused.status_code == 409
     assert matches.Match.get_by_id(match.id).status == "completed"
+
+
+def test_opening_the_match_reads_the_notice_that_leads_to_its_rating(
+    app, activist, provider, match
+):
+    matches.mark_done(activist, match)
+    matches.mark_done(provider, match)
+    as_user(app, activist).get(f"/matches/{match.public_id}")
+    unread = Notification.select().where(
+        (Notification.user == activist)
+        & ~Notification.read
+        & (Notification.kind == "match_completed")
+    )
+    assert unread.count() == 0

@@ -139,9 +139,11 @@ def mark_read(user: User, notifications: list[Notification]) -> None:
 
 
 def mark_read_about(user: User, link: str) -> None:
-    """Opening the page a notice points to (a match) is reading it."""
+    """Opening the page a notice points to (a match) is reading it, also a notice that points
+    to a part of it ("#rate")."""
+    about = (Notification.link == link) | Notification.link.startswith(link + "#")
     Notification.update(read=True).where(
-        (Notification.user == user) & (Notification.link == link) & ~Notification.read
+        (Notification.user == user) & about & ~Notification.read
     ).execute()
 
 
