@@ -31,7 +31,13 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from .errors import DecryptionError
-from .userkeys import ENCODED_KDF_SIZE, KDF_PARAMETERS, MAX_KDF_PARAMETERS, KdfParameters, _derive
+from .userkeys import (
+    ENCODED_KDF_SIZE,
+    KDF_PARAMETERS,
+    MAX_KDF_PARAMETERS,
+    KdfParameters,
+    argon2id_key,
+)
 
 MAGIC = b"MOVBAK01"
 SALT_SIZE = 16
@@ -87,7 +93,7 @@ class BackupWriter:
         if len(salt) != SALT_SIZE:
             raise ValueError(f"the salt has {SALT_SIZE} bytes")
         self._header = MAGIC + parameters.encode() + salt + chunk_size.to_bytes(4, "big")
-        self._aead = AESGCM(_derive(secret, salt, parameters))
+        self._aead = AESGCM(argon2id_key(secret, salt, parameters))
         self._out = out
         self._chunk_size = chunk_size
         self._buffer = bytearray()
@@ -152,7 +158,7 @@ class BackupReader:
             raise DecryptionError("wrong passphrase") from None
         self._header = _read_exactly(src, HEADER_SIZE)
         parameters, salt, chunk_size = _parse_header(self._header)
-        self._aead = AESGCM(_derive(secret, salt, parameters))
+        self._aead = AESGCM(argon2id_key(secret, salt, parameters))
         self._src = src
         self._sealed_size = chunk_size + TAG_SIZE
         self._index = 0

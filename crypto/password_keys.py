@@ -38,7 +38,6 @@ import os
 import re
 from dataclasses import dataclass
 
-from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -143,16 +142,7 @@ def _aead(wrapping_key: bytes) -> AESGCM:
 
 def _stretch(password: str, salt: bytes, parameters: KdfParameters) -> bytes:
     """The one argon2id run: its output is only ever expanded, never stored."""
-    return hash_secret_raw(
-        secret=userkeys.encode_secret(password),
-        salt=salt,
-        time_cost=parameters.time_cost,
-        memory_cost=parameters.memory_cost,
-        parallelism=parameters.parallelism,
-        hash_len=KEY_SIZE,
-        type=Type.ID,
-        version=_ARGON2_VERSION,
-    )
+    return userkeys.argon2id_key(userkeys.encode_secret(password), salt, parameters)
 
 
 def _expand(stretched: bytes) -> tuple[bytes, bytes]:

@@ -179,7 +179,7 @@ def unwrap_private_key(blob: bytes, secret: str, *, context: bytes = b"") -> X25
         raise DecryptionError("wrong secret") from None
     salt = blob[_SALT_AT:_NONCE_AT]
     nonce = blob[_NONCE_AT:HEADER_SIZE]
-    wrapping_key = _derive(secret_bytes, salt, parameters)
+    wrapping_key = argon2id_key(secret_bytes, salt, parameters)
     try:
         raw = AESGCM(wrapping_key).decrypt(nonce, blob[HEADER_SIZE:], blob[:HEADER_SIZE] + context)
     except InvalidTag:
@@ -212,11 +212,12 @@ def _wrap_v1(
 ) -> bytes:
     """The W1 format. Salt and nonce are arguments only so known-answer tests can pin bytes."""
     header = VERSION + parameters.encode() + salt + nonce
-    wrapping_key = _derive(secret, salt, parameters)
+    wrapping_key = argon2id_key(secret, salt, parameters)
     return header + AESGCM(wrapping_key).encrypt(nonce, raw_private, header + context)
 
 
-def _derive(secret: bytes, salt: bytes, parameters: KdfParameters) -> bytes:
+def argon2id_key(secret: bytes, salt: bytes, parameters: KdfParameters) -> bytes:
+    """A 32-byte key stretched from a secret by one argon2id run with these parameters."""
     return hash_secret_raw(
         secret=secret,
         salt=salt,

@@ -1,7 +1,10 @@
 """A full disk or a read-only instance folder: 503 and one log line, then recovery by itself."""
 
+import time
+
 import pytest
 
+from movements.app.core.db import SQLITE_LINGER_SECONDS
 from tests.support.outages import (
     QUERY_MARKER,
     Browser,
@@ -32,6 +35,9 @@ def _outage_journey(disk, break_it, mend_it, cause):
     with running_server(disk / "instance", "--no-onion") as server:
         anna, bob = Browser(server.base), Browser(server.base)
         assert anna.sign_up("anna").status == 200
+        # the outage comes while the server is idle, its connections closed: one kept open
+        # for the next request would still answer reads (and hold the folder, so no remount)
+        time.sleep(3 * SQLITE_LINGER_SECONDS)
         broken = break_it()
         during = [
             anna.open(f"/requests?q={QUERY_MARKER}"),

@@ -7,6 +7,7 @@ while requests overlap. None of it may change what anyone sees, in any language.
 
 import os
 import threading
+import time
 from pathlib import Path
 
 from flask import render_template_string, request, url_for
@@ -14,7 +15,7 @@ from flask_babel import force_locale
 from wtforms import SelectField
 from wtforms.validators import Optional
 
-from movements.app.core.db import database
+from movements.app.core.db import SQLITE_LINGER_SECONDS, database
 from movements.app.core.models import Notification
 from movements.app.core.prepared import Prepared, slot
 from movements.app.requests.forms import BrowseForm
@@ -106,4 +107,26 @@ def test_no_database_connection_stays_open_once_requests_stop(app, instance, act
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert _open_on(instance / "movements.sqlite3") == 0
+    assert _closed_soon(instance / "movements.sqlite3")
+
+
+def test_one_clients_requests_in_turn_find_the_connection_open(app, instance, activist):
+    """Requests that follow one another without overlapping reuse one connection; it closes
+    once the process has been idle for a moment."""
+    client = as_user(app, activist)
+    database.close()
+    assert client.get("/requests").status_code == 200
+    assert _open_on(instance / "movements.sqlite3") == 1
+    assert client.get("/requests").status_code == 200
+    assert _open_on(instance / "movements.sqlite3") == 1
+    assert _closed_soon(instance / "movements.sqlite3")
+
+
+def _closed_soon(path: Path) -> bool:
+    """Whether every connection on `path` is closed within a few lingers of the last request."""
+    deadline = time.monotonic() + 10 * SQLITE_LINGER_SECONDS
+    while _open_on(path):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True

@@ -1,6 +1,7 @@
 """The one database handle, bound at start-up, with a connection lent to each request."""
 
 import threading
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -23,37 +24,63 @@ SQLITE_PRAGMAS = {
 
 # Per process: waitress's threads each borrow one connection for a request, and give it back.
 POSTGRESQL_POOL = {"max_connections": 32, "stale_timeout": 300, "timeout": 10}
-# SQLite's too, but kept only while requests overlap (`Serving`): a new connection reads the
-# whole schema before its first query, a tenth of a signed-in page's processor time, and one
-# kept open keeps its page cache (the indexes' upper pages) from one request to the next.
+# SQLite's too, but kept only while requests come (`Serving`): a new connection reads the
+# whole schema before its first query, more than half of a signed-in page's processor time,
+# and one kept open keeps its page cache (the indexes' upper pages) from one request to the next.
 SQLITE_POOL = {"max_connections": 32, "stale_timeout": 300, "timeout": 10}
+# how long after the last request SQLite's connections stay open for the next one
+SQLITE_LINGER_SECONDS = 1.0
 
 
 class Serving:
-    """How many requests this process is serving at this moment.
+    """How many requests this process is serving, and since when it has served none.
 
-    A request's SQLite connection goes back to the pool for the next request only while
-    another is being served: under load every request finds one open, and once the server is
-    idle none is left open, so nothing holds the file while nobody is served (a backup, a
-    remount or an outage finds it as it did when every request opened its own).
+    A request's SQLite connection goes back to the pool for the next request, and the pool is
+    emptied once the process has served nothing for `SQLITE_LINGER_SECONDS`: under load every
+    request finds a connection open, even when one client's requests follow one another, and
+    soon after the server falls idle none is left open, so nothing holds the file while nobody
+    is served (a backup, a remount or an outage finds it as when every request opened its own).
+    One watcher thread per process does the emptying; it starts with the first request.
     """
 
-    def __init__(self):
+    def __init__(self, linger: float = SQLITE_LINGER_SECONDS):
         self._count = 0
+        self._idle_since: float | None = None
+        self._linger = linger
         self._lock = threading.Lock()
+        self._watcher: threading.Thread | None = None
 
     def enter(self) -> None:
         with self._lock:
             self._count += 1
+            self._idle_since = None
+            if self._watcher is None:
+                self._watcher = threading.Thread(
+                    target=self._empty_when_idle, name="sqlite-idle", daemon=True
+                )
+                self._watcher.start()
 
-    def leave(self) -> bool:
-        """One request fewer; True when no other is being served."""
+    def leave(self) -> None:
         with self._lock:
             self._count -= 1
-            return self._count == 0
+            if self._count == 0:
+                self._idle_since = time.monotonic()
+
+    def _idle_long_enough(self) -> bool:
+        with self._lock:
+            return (
+                self._idle_since is not None and time.monotonic() - self._idle_since >= self._linger
+            )
+
+    def _empty_when_idle(self) -> None:
+        while True:
+            time.sleep(self._linger / 4)
+            if self._idle_long_enough():
+                release_idle()
 
 
 SERVED = "movements.db.served"
+SERVING = Serving()  # one per process: the process has one database handle
 
 
 def is_sqlite() -> bool:
@@ -123,11 +150,10 @@ def bind(url: str) -> None:
 
 def init_app(app: Flask) -> None:
     bind(app.config["DATABASE_URL"])
-    serving = Serving()
 
     @app.before_request
     def _count_in():  # the first hook of every request, so each request counted leaves
-        serving.enter()
+        SERVING.enter()
         g.setdefault(SERVED, True)
 
     @app.before_request
@@ -140,15 +166,11 @@ def init_app(app: Flask) -> None:
 
     @app.teardown_request
     def _close(_exc):
-        alone = serving.leave() if g.pop(SERVED, False) else False
         if not database.is_closed():
             # atomic() ends its own transaction; one still open here was abandoned by an error,
             # and is rolled back, never committed nor carried into the next request
             while database.session_rollback():
                 pass
-            if alone and isinstance(database.obj, PooledSqliteDatabase):
-                database.manual_close()
-            else:
-                database.close()
-        if alone:
-            release_idle()
+            database.close()
+        if g.pop(SERVED, False):
+            SERVING.leave()
