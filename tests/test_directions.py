@@ -29,12 +29,12 @@ def journey(tmp_path):
     activist, provider = app.test_client(), app.test_client()
     sign_in(activist, make_user("leila", "activist"))
     sign_in(provider, make_user("lawyer_anna", "provider"))
-    request_id = ask_for_help(activist, PERSIAN_TITLE, PERSIAN_TEXT)
-    offer_help(provider, request_id, ENGLISH_OFFER)
-    match_id = accept_first_offer(activist, request_id)
+    help_request_id = ask_for_help(activist, PERSIAN_TITLE, PERSIAN_TEXT)
+    offer_help(provider, help_request_id, ENGLISH_OFFER)
+    match_id = accept_first_offer(activist, help_request_id)
     post(activist, f"/matches/{match_id}/messages", {"text": PERSIAN_MESSAGE})
     post(activist, "/account/profile", {"bio": PERSIAN_TEXT, "skills": ["press"]})
-    return activist, provider, request_id, match_id
+    return activist, provider, help_request_id, match_id
 
 
 def holders(html: str, text: str):
@@ -56,11 +56,11 @@ def isolated(element, direction: str) -> bool:
 
 
 def test_user_text_on_the_core_pages_takes_its_own_direction(journey):
-    activist, provider, request_id, match_id = journey
+    activist, provider, help_request_id, match_id = journey
     pages = {
         "/": (activist, [PERSIAN_TITLE]),
         "/requests?status=matched": (provider, [PERSIAN_TITLE]),
-        f"/requests/{request_id}": (activist, [PERSIAN_TITLE, PERSIAN_TEXT, ENGLISH_OFFER]),
+        f"/requests/{help_request_id}": (activist, [PERSIAN_TITLE, PERSIAN_TEXT, ENGLISH_OFFER]),
         f"/matches/{match_id}": (provider, [PERSIAN_TITLE, PERSIAN_MESSAGE]),
         "/matches": (provider, [PERSIAN_TITLE]),
         "/users/leila": (provider, [PERSIAN_TEXT]),
@@ -76,8 +76,8 @@ def test_user_text_on_the_core_pages_takes_its_own_direction(journey):
 
 
 def test_usernames_are_isolated_from_the_sentence_around_them(journey):
-    activist, _provider, request_id, _match_id = journey
-    html = activist.get(f"/requests/{request_id}").get_data(as_text=True)
+    activist, _provider, help_request_id, _match_id = journey
+    html = activist.get(f"/requests/{help_request_id}").get_data(as_text=True)
     shown = [e for e in holders(html, "lawyer_anna") if e.tag != "a" or e.text() == "lawyer_anna"]
     assert shown and all(isolated(e, "auto") for e in shown)
 

@@ -20,7 +20,7 @@ def world(app, activist, provider, stranger, help_request):
 
 
 def urls_for(world, who):
-    req, open_req, match = world["request"], world["open"], world["match"]
+    help_request, open_request, match = world["request"], world["open"], world["match"]
     public = [
         "/",
         "/signup",
@@ -29,8 +29,8 @@ def urls_for(world, who):
         "/requests",
         "/requests?q=legal&skill=legal&page=1",
         "/requests?page=abc",
-        f"/requests/{req.public_id}",
-        f"/requests/{open_req.public_id}",
+        f"/requests/{help_request.public_id}",
+        f"/requests/{open_request.public_id}",
         "/users/leila",
         "/users/lawyer_anna",
         "/trust",
@@ -40,11 +40,11 @@ def urls_for(world, who):
     own = {
         "activist": [
             "/requests/new",
-            f"/requests/{open_req.public_id}/edit",
-            f"/requests/{open_req.public_id}/withdraw",
+            f"/requests/{open_request.public_id}/edit",
+            f"/requests/{open_request.public_id}/withdraw",
             f"/matches/{match.public_id}/cancel",
         ],
-        "provider": [f"/requests/{open_req.public_id}/offer"],
+        "provider": [f"/requests/{open_request.public_id}/offer"],
     }
     if who == "anonymous":
         return public

@@ -44,7 +44,7 @@ FULL_TEXT_TABLES = ("help_request_text", "standing_offer_text")
 class _Traces:
     """What other people's rows say about the user, gathered before the user's rows go."""
 
-    request_ids: list[int] = field(default_factory=list)
+    help_request_ids: list[int] = field(default_factory=list)
     links: set[str] = field(default_factory=set)
     subjects: set[str] = field(default_factory=set)
     counterparts: set[int] = field(default_factory=set)
@@ -73,7 +73,7 @@ def delete_account(user: User) -> None:
         ended.keep_for_counterparts(user)
         _reopen_requests_they_were_helping_with(user)
         # standing offers leave their index by a trigger (app/core/models/directory.py)
-        fulltext.unindex(RequestText, traces.request_ids)
+        fulltext.unindex(RequestText, traces.help_request_ids)
         user.delete_instance(recursive=True)
         # matches, vouches and ratings the others had with this user are gone: stars follow
         for other in User.select().where(User.id.in_(traces.counterparts)):
@@ -83,10 +83,10 @@ def delete_account(user: User) -> None:
 
 def _traces_of(user: User) -> _Traces:
     traces = _Traces()
-    for request in HelpRequest.select().where(HelpRequest.author == user):
-        traces.request_ids.append(request.id)
-        traces.links.add(f"/requests/{request.public_id}")
-        traces.subjects.add(request.title)
+    for help_request in HelpRequest.select().where(HelpRequest.author == user):
+        traces.help_request_ids.append(help_request.id)
+        traces.links.add(f"/requests/{help_request.public_id}")
+        traces.subjects.add(help_request.title)
     matches = Match.select().where((Match.activist == user) | (Match.provider == user))
     for match in matches:
         traces.links.add(f"/matches/{match.public_id}")
@@ -135,12 +135,17 @@ def _reopen_requests_they_were_helping_with(user: User) -> None:
         .where((Match.provider == user) & (Match.status == Match.OPEN))
     )
     for match in open_matches:
-        request = match.request
-        if request.author_id == user.id or request.status != HelpRequest.MATCHED:
+        help_request = match.help_request
+        if help_request.author_id == user.id or help_request.status != HelpRequest.MATCHED:
             continue
-        request.status = HelpRequest.OPEN
-        request.save()
-        notify(request.author, "match_cancelled", f"/requests/{request.public_id}", request.title)
+        help_request.status = HelpRequest.OPEN
+        help_request.save()
+        notify(
+            help_request.author,
+            "match_cancelled",
+            f"/requests/{help_request.public_id}",
+            help_request.title,
+        )
 
 
 def scrub_database(*, vacuum: bool = False) -> bool:

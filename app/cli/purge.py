@@ -64,7 +64,7 @@ def expire_requests(today: datetime.date) -> int:
             return 0
         HelpRequest.update(status=HelpRequest.EXPIRED).where(HelpRequest.id.in_(ids)).execute()
         Offer.update(status=Offer.DECLINED).where(
-            Offer.request.in_(ids) & (Offer.status == Offer.PENDING)
+            Offer.help_request.in_(ids) & (Offer.status == Offer.PENDING)
         ).execute()
         fulltext.unindex(RequestText, ids)
     return len(ids)

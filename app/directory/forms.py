@@ -101,7 +101,7 @@ class DirectoryForm(Form):
 
 
 class InvitationForm(Form):
-    request_id = SelectField(_l("Which of your requests"), validators=[DataRequired()])
+    help_request_id = SelectField(_l("Which of your requests"), validators=[DataRequired()])
     standing_offer = SelectField(_l("About their standing offer"), validators=[Optional()])
     note = TextAreaField(
         _l("A short note"),
@@ -120,7 +120,7 @@ class InvitationForm(Form):
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        self.request_id.choices = options({r.public_id: r.title for r in requests})
+        self.help_request_id.choices = options({r.public_id: r.title for r in requests})
         self.standing_offer.choices = options(
             {"": _l("None in particular"), **{o.public_id: o.title for o in standing_offers}}
         )

@@ -103,22 +103,22 @@ def ensure_invitable(activist: User, provider: User) -> None:
 def invite(
     activist: User,
     provider: User,
-    request: HelpRequest,
+    help_request: HelpRequest,
     note: str,
     standing_offer: StandingOffer | None = None,
 ) -> Invitation:
     """Invite a provider to one of the activist's own open requests, within the daily limit."""
     ensure_may_invite(activist)
-    if request.author_id != activist.id:
+    if help_request.author_id != activist.id:
         raise NotFound
     ensure_invitable(activist, provider)
     if standing_offer is not None and (
         standing_offer.provider_id != provider.id or not rules.is_live(standing_offer)
     ):
         raise NotFound
-    if not is_open(request):
+    if not is_open(help_request):
         raise RuleViolation(_l("Only an open request can take invitations."))
-    if not can_see(provider, request):
+    if not can_see(provider, help_request):
         raise RuleViolation(
             _l("Your request is only for providers with more trust stars than this provider has.")
         )
@@ -139,12 +139,12 @@ def invite(
                 INVITATIONS_PER_DAY,
             )
         )
-    if _has_offered(provider.id, request.id):
+    if _has_offered(provider.id, help_request.id):
         raise RuleViolation(_l("This provider has already offered help on this request."))
     try:
         with database.atomic():
             invitation = Invitation.create(
-                request=request,
+                help_request=help_request,
                 activist=activist,
                 provider=provider,
                 standing_offer=standing_offer,
@@ -158,7 +158,12 @@ def invite(
                         invitation, column, seal_to(reader, note, note_context(invitation, column))
                     )
                 invitation.save()
-            notify(provider, "invitation_received", f"/requests/{request.public_id}", request.title)
+            notify(
+                provider,
+                "invitation_received",
+                f"/requests/{help_request.public_id}",
+                help_request.title,
+            )
     except IntegrityError:
         raise RuleViolation(_l("You have already invited this provider to this request.")) from None
     return invitation
@@ -177,10 +182,10 @@ def note_for(user: User | None, key: X25519PrivateKey | None, invitation: Invita
     return open_with(key, blob, note_context(invitation, column)) if blob else ""
 
 
-def _has_offered(provider_id: int, request_id: int) -> bool:
+def _has_offered(provider_id: int, help_request_id: int) -> bool:
     return (
         Offer.select()
-        .where((Offer.request == request_id) & (Offer.provider == provider_id))
+        .where((Offer.help_request == help_request_id) & (Offer.provider == provider_id))
         .exists()
     )
 
@@ -199,11 +204,11 @@ def get_for_provider(user: User, public_id: str) -> Invitation:
 
 
 def status_of(invitation: Invitation) -> str:
-    if _has_offered(invitation.provider_id, invitation.request_id):
+    if _has_offered(invitation.provider_id, invitation.help_request_id):
         return "answered"
     if invitation.status == Invitation.DECLINED:
         return Invitation.DECLINED
-    if not is_open(invitation.request):
+    if not is_open(invitation.help_request):
         return "closed"
     return Invitation.PENDING
 
@@ -216,38 +221,38 @@ def decline(user: User, invitation: Invitation) -> None:
     with database.atomic():
         invitation.status = Invitation.DECLINED
         invitation.save()
-        request = invitation.request
+        help_request = invitation.help_request
         notify(
             invitation.activist,
             "invitation_declined",
-            f"/requests/{request.public_id}",
-            request.title,
+            f"/requests/{help_request.public_id}",
+            help_request.title,
         )
 
 
-def on_request(user: User | None, request: HelpRequest) -> list[Invitation]:
+def on_request(user: User | None, help_request: HelpRequest) -> list[Invitation]:
     """What a request page shows: all its invitations to the author, their own to a provider."""
     if user is None:
         return []
     query = (
         Invitation.select(Invitation, User)
         .join(User, on=(Invitation.provider == User.id))
-        .where(Invitation.request == request)
+        .where(Invitation.help_request == help_request)
         .order_by(Invitation.id)
     )
-    if user.id != request.author_id:
+    if user.id != help_request.author_id:
         if not user.is_provider:
             return []
         query = query.where(Invitation.provider == user)
     shown = list(query)
     for invitation in shown:
-        invitation.request = request
+        invitation.help_request = help_request
     return shown
 
 
 def pending_for(provider: User) -> list[Invitation]:
     """Invitations still waiting for this provider: not declined, not offered on, still open."""
-    offered = Offer.select(Offer.request).where(Offer.provider == provider)
+    offered = Offer.select(Offer.help_request).where(Offer.provider == provider)
     return list(
         Invitation.select(Invitation, HelpRequest)
         .join(HelpRequest)
@@ -256,7 +261,7 @@ def pending_for(provider: User) -> list[Invitation]:
             & (Invitation.status == Invitation.PENDING)
             & (HelpRequest.status == HelpRequest.OPEN)
             & (HelpRequest.expires_on >= today())
-            & Invitation.request.not_in(offered)
+            & Invitation.help_request.not_in(offered)
         )
         .order_by(Invitation.id.desc())
     )

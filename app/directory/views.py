@@ -161,9 +161,9 @@ def make_blueprint() -> Blueprint:
         )
         if form.validate_on_submit():
             chosen = {o.public_id: o for o in offers}.get(form.standing_offer.data or "")
-            help_request = get_visible(g.user, form.request_id.data)
+            help_request = get_visible(g.user, form.help_request_id.data)
             invited = through_rule(
-                form.request_id,
+                form.help_request_id,
                 invitations.invite,
                 g.user,
                 provider,
@@ -192,7 +192,7 @@ def make_blueprint() -> Blueprint:
         invitation = invitations.get_for_provider(g.user, public_id)
         invitations.decline(g.user, invitation)
         flash(_("You declined the invitation."))
-        return redirect(url_for("requests.show", public_id=invitation.request.public_id))
+        return redirect(url_for("requests.show", public_id=invitation.help_request.public_id))
 
     return bp
 

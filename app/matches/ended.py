@@ -64,7 +64,9 @@ def keep_for_counterparts(leaving: User) -> None:
         conversation = EndedConversation.create(
             public_id=match.public_id, owner=owner, sealed_title=b""
         )
-        conversation.sealed_title = seal_to(owner, match.request.title, title_context(conversation))
+        conversation.sealed_title = seal_to(
+            owner, match.help_request.title, title_context(conversation)
+        )
         conversation.save()
         for message in Message.select().where(Message.match == match).order_by(Message.id):
             sealed = bytes(getattr(message, copy_of))

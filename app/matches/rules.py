@@ -83,7 +83,7 @@ def post_message(user: User, match: Match, text: str) -> Message:
             match.provider, sealed, message_context(message, "for_provider")
         )
         message.save()
-        notify(match.other_party(user), "message", _link(match), match.request.title)
+        notify(match.other_party(user), "message", _link(match), match.help_request.title)
     return message
 
 
@@ -131,12 +131,12 @@ def mark_done(user: User, match: Match) -> None:
         ).execute()
         fresh = Match.get_by_id(match.id)
         match.activist_done, match.provider_done = fresh.activist_done, fresh.provider_done
-        title = match.request.title
+        title = match.help_request.title
         both_done = match.activist_done and match.provider_done
         if both_done and _change_status(match, Match.OPEN, Match.COMPLETED):
             match.status = Match.COMPLETED
             HelpRequest.update(status=HelpRequest.COMPLETED).where(
-                HelpRequest.id == match.request_id
+                HelpRequest.id == match.help_request_id
             ).execute()
             for party in (match.activist, match.provider):
                 notify(party, "match_completed", _link(match) + "#rate", title)
@@ -166,9 +166,9 @@ def cancel_match(user: User, match: Match, reason: str) -> None:
         match.cancel_reason = reason.strip()
         Match.update(cancel_reason=match.cancel_reason).where(Match.id == match.id).execute()
         HelpRequest.update(status=HelpRequest.OPEN).where(
-            HelpRequest.id == match.request_id
+            HelpRequest.id == match.help_request_id
         ).execute()
-        notify(match.other_party(user), "match_cancelled", _link(match), match.request.title)
+        notify(match.other_party(user), "match_cancelled", _link(match), match.help_request.title)
 
 
 def has_rated(user: User, match: Match) -> bool:
@@ -195,7 +195,12 @@ def rate(user: User, match: Match, stars: int, comment: str) -> Rating:
                 comment=comment.strip(),
             )
             recompute(rating.ratee)  # a good rating is part of a track record, which earns stars
-            notify(match.other_party(user), "rated", f"/users/{user.username}", match.request.title)
+            notify(
+                match.other_party(user),
+                "rated",
+                f"/users/{user.username}",
+                match.help_request.title,
+            )
     except IntegrityError:
         raise RuleViolation(_l("You have already rated this match.")) from None
     return rating

@@ -8,11 +8,11 @@ from movements.app.trust.stars import recompute
 OFFER_REMOVED = "removed"
 
 
-def remove_request(request: HelpRequest) -> None:
+def remove_request(help_request: HelpRequest) -> None:
     """Its author still sees it, marked removed; everyone else gets 404; search forgets it."""
-    request.status = HelpRequest.REMOVED
-    request.save()
-    fulltext.unindex(RequestText, [request.id])
+    help_request.status = HelpRequest.REMOVED
+    help_request.save()
+    fulltext.unindex(RequestText, [help_request.id])
 
 
 def remove_offer(offer: Offer) -> None:
@@ -43,10 +43,10 @@ def remove_profile_text(user: User) -> None:
 def remove_everything_of(user: User) -> None:
     """A removed user's open requests and pending offers go with them."""
     with database.atomic():
-        for request in HelpRequest.select().where(
+        for help_request in HelpRequest.select().where(
             (HelpRequest.author == user) & (HelpRequest.status == HelpRequest.OPEN)
         ):
-            remove_request(request)
+            remove_request(help_request)
         Offer.update(status=OFFER_REMOVED).where(
             (Offer.provider == user) & (Offer.status == Offer.PENDING)
         ).execute()

@@ -31,16 +31,16 @@ def _user(report: Report) -> InContext:
 
 
 def _request(report: Report) -> InContext:
-    request = HelpRequest.get_or_none(HelpRequest.public_id == report.target_key)
-    if request is None:
+    help_request = HelpRequest.get_or_none(HelpRequest.public_id == report.target_key)
+    if help_request is None:
         return InContext(None, report.target_user, "", None, False)
     return InContext(
-        request,
-        request.author,
-        request.title,
-        request.description,
-        request.status == HelpRequest.REMOVED,
-        f"/requests/{request.public_id}",
+        help_request,
+        help_request.author,
+        help_request.title,
+        help_request.description,
+        help_request.status == HelpRequest.REMOVED,
+        f"/requests/{help_request.public_id}",
     )
 
 
@@ -49,7 +49,11 @@ def _offer(report: Report) -> InContext:
     if offer is None:
         return InContext(None, report.target_user, "", None, False)
     return InContext(
-        offer, offer.provider, offer.request.title, offer.message, offer.status == OFFER_REMOVED
+        offer,
+        offer.provider,
+        offer.help_request.title,
+        offer.message,
+        offer.status == OFFER_REMOVED,
     )
 
 
@@ -57,7 +61,7 @@ def _message(report: Report) -> InContext:
     message = Message.get_or_none(Message.id == int(report.target_key))
     if message is None:
         return InContext(None, report.target_user, "", quoted_text(report), False)
-    title = message.match.request.title
+    title = message.match.help_request.title
     return InContext(message, message.sender, title, quoted_text(report), message.removed)
 
 

@@ -31,7 +31,7 @@ def make_blueprint() -> Blueprint:
                 flash(_("Your offer is sent. You will be told when it is answered."))
                 return redirect(shown)
         status = 400 if form.errors else 200
-        return render_template("offers/new.html", form=form, req=help_request), status
+        return render_template("offers/new.html", form=form, help_request=help_request), status
 
     # Each decision is confirmed on a page of its own (GET), whose one button sends it (POST).
 
@@ -59,7 +59,7 @@ def make_blueprint() -> Blueprint:
 
             def decline_it() -> str:
                 rules.decline_offer(g.user, offer)
-                return url_for("requests.show", public_id=offer.request.public_id)
+                return url_for("requests.show", public_id=offer.help_request.public_id)
 
             shown = submissions.once(g.user, decline_it)
             flash(_("You declined the offer."))
@@ -75,7 +75,7 @@ def make_blueprint() -> Blueprint:
 
             def withdraw_it() -> str:
                 rules.withdraw_offer(g.user, offer)
-                return url_for("requests.show", public_id=offer.request.public_id)
+                return url_for("requests.show", public_id=offer.help_request.public_id)
 
             shown = submissions.once(g.user, withdraw_it)
             flash(_("Your offer is withdrawn."))
@@ -94,7 +94,7 @@ def make_blueprint() -> Blueprint:
 
             def edit_it() -> str:
                 rules.edit_offer(g.user, offer, form.message.data)
-                return url_for("requests.show", public_id=offer.request.public_id)
+                return url_for("requests.show", public_id=offer.help_request.public_id)
 
             shown = through_rule(form.message, submissions.once, g.user, edit_it)
             if shown is not REFUSED:

@@ -50,18 +50,18 @@ def _user(reporter: User, key: str) -> Target:
 
 
 def _request(reporter: User, key: str) -> Target:
-    request = HelpRequest.get_or_none(HelpRequest.public_id == key)
-    if request is None or not can_see(reporter, request):
+    help_request = HelpRequest.get_or_none(HelpRequest.public_id == key)
+    if help_request is None or not can_see(reporter, help_request):
         raise NotFound
-    return Target("request", key, request.author, request.title)
+    return Target("request", key, help_request.author, help_request.title)
 
 
 def _offer(reporter: User, key: str) -> Target:
     """Only the request's author reads the offers made on it."""
     offer = Offer.get_or_none(Offer.public_id == key)
-    if offer is None or offer.request.author_id != reporter.id:
+    if offer is None or offer.help_request.author_id != reporter.id:
         raise NotFound
-    return Target("offer", key, offer.provider, offer.request.title)
+    return Target("offer", key, offer.provider, offer.help_request.title)
 
 
 def _message(reporter: User, key: str, reader_key: X25519PrivateKey | None) -> Target:
@@ -72,7 +72,7 @@ def _message(reporter: User, key: str, reader_key: X25519PrivateKey | None) -> T
     if reporter.id not in match.parties():
         raise NotFound
     shown = next(m for m in messages_of(reporter, match, reader_key) if m.id == message.id)
-    return Target("message", key, message.sender, match.request.title, shown.text)
+    return Target("message", key, message.sender, match.help_request.title, shown.text)
 
 
 def _rating(reporter: User, key: str) -> Target:

@@ -28,6 +28,7 @@ from movements.app.web.filter_fields import FilterField
 from movements.app.web.forms import CheckboxListField, Form, MaxItems, options, options_first
 
 STAR_LEVELS = (1, 2, 3, 4, 5)
+VISIBILITY_ORDER = ("stars", "signed_in", "everyone")
 EXPIRY_CHOICES = {7: _l("1 week"), 30: _l("1 month"), 90: _l("3 months"), 180: _l("6 months")}
 
 
@@ -68,10 +69,12 @@ class RequestForm(Form):
         validators=[DataRequired(message=_l("Choose at least one.")), MaxItems(10)],
     )
     urgency = RadioField(_l("Urgency"), choices=options(URGENCIES), default="normal")
-    # asked, never assumed: who may read a request is the author's choice to make
+    # asked, never assumed: who may read a request is the author's choice to make. The fewest
+    # readers come first, so a browser that takes the first choice for a default (lynx shows
+    # it chosen) never makes a request public on its own.
     visibility = RadioField(
         _l("Who may see it"),
-        choices=options(VISIBILITIES),
+        choices=options({key: VISIBILITIES[key] for key in VISIBILITY_ORDER}),
         validators=[InputRequired(message=_l("Choose who may see it."))],
     )
     min_stars = RadioField(

@@ -152,6 +152,6 @@ def _skills_of(ids: list[int]) -> dict[int, list[str]]:
         return {}
     found: dict[int, list[str]] = {}
     rows = _SKILLS.rows(len(ids), **{f"id{number}": i for number, i in enumerate(ids)})
-    for request_id, code in sorted(rows):
-        found.setdefault(request_id, []).append(code)
+    for help_request_id, code in sorted(rows):
+        found.setdefault(help_request_id, []).append(code)
     return found

@@ -52,14 +52,14 @@ class Filters:
     page: int = 1
 
 
-def _apply(request: HelpRequest, fields: RequestFields) -> None:
-    request.title = fields.title.strip()
-    request.description = fields.description.strip()
-    request.country = fields.country
-    request.urgency = fields.urgency
-    request.visibility = fields.visibility
-    request.min_stars = fields.min_stars if fields.visibility == "stars" else 0
-    request.expires_on = today() + datetime.timedelta(days=fields.expires_in_days)
+def _apply(help_request: HelpRequest, fields: RequestFields) -> None:
+    help_request.title = fields.title.strip()
+    help_request.description = fields.description.strip()
+    help_request.country = fields.country
+    help_request.urgency = fields.urgency
+    help_request.visibility = fields.visibility
+    help_request.min_stars = fields.min_stars if fields.visibility == "stars" else 0
+    help_request.expires_on = today() + datetime.timedelta(days=fields.expires_in_days)
 
 
 def _file_under(help_request: HelpRequest, fields: RequestFields) -> None:
@@ -95,51 +95,56 @@ def create_request(author: User, fields: RequestFields) -> HelpRequest:
     ensure_may_post(author)
     ensure_eligible_focus(fields.country)
     with database.atomic():
-        request = HelpRequest(author=author)
-        _apply(request, fields)
-        request.save()
-        _file_under(request, fields)
-        alert_matching.announce(request)
-    return request
+        help_request = HelpRequest(author=author)
+        _apply(help_request, fields)
+        help_request.save()
+        _file_under(help_request, fields)
+        alert_matching.announce(help_request)
+    return help_request
 
 
-def _own_open_request(user: User, request: HelpRequest) -> None:
-    if user.id != request.author_id:
+def _own_open_request(user: User, help_request: HelpRequest) -> None:
+    if user.id != help_request.author_id:
         raise NotFound
-    if request.status != HelpRequest.OPEN:
+    if help_request.status != HelpRequest.OPEN:
         raise RuleViolation(_l("Only an open request can be changed."))
 
 
-def edit_request(user: User, request: HelpRequest, fields: RequestFields) -> None:
-    _own_open_request(user, request)
+def edit_request(user: User, help_request: HelpRequest, fields: RequestFields) -> None:
+    _own_open_request(user, help_request)
     ensure_eligible_focus(fields.country)
     with database.atomic():
-        _apply(request, fields)
-        request.save()
-        _file_under(request, fields)
+        _apply(help_request, fields)
+        help_request.save()
+        _file_under(help_request, fields)
         # a wider visibility or new words may now match alerts that did not match before
-        alert_matching.announce(request)
+        alert_matching.announce(help_request)
 
 
-def withdraw_request(user: User, request: HelpRequest) -> None:
+def withdraw_request(user: User, help_request: HelpRequest) -> None:
     """Close a request for good; providers with pending offers are told."""
-    _own_open_request(user, request)
+    _own_open_request(user, help_request)
     with database.atomic():
         # only if still open: an acceptance committed since the page was read wins
         withdrawn = HelpRequest.update(status=HelpRequest.WITHDRAWN).where(
-            (HelpRequest.id == request.id) & (HelpRequest.status == HelpRequest.OPEN)
+            (HelpRequest.id == help_request.id) & (HelpRequest.status == HelpRequest.OPEN)
         )
         if withdrawn.execute() != 1:
             raise RuleViolation(_l("Only an open request can be changed."))
-        request.status = HelpRequest.WITHDRAWN
-        request.save()
-        fulltext.unindex(RequestText, [request.id])
-        pending = Offer.select().where((Offer.request == request) & (Offer.status == Offer.PENDING))
+        help_request.status = HelpRequest.WITHDRAWN
+        help_request.save()
+        fulltext.unindex(RequestText, [help_request.id])
+        pending = Offer.select().where(
+            (Offer.help_request == help_request) & (Offer.status == Offer.PENDING)
+        )
         for offer in pending:
             offer.status = Offer.DECLINED
             offer.save()
             notify(
-                offer.provider, "request_withdrawn", f"/requests/{request.public_id}", request.title
+                offer.provider,
+                "request_withdrawn",
+                f"/requests/{help_request.public_id}",
+                help_request.title,
             )
 
 

@@ -80,7 +80,7 @@ def make_blueprint() -> Blueprint:
         help_request = get_visible(g.user, public_id)
         return render_template(
             "requests/show.html",
-            req=help_request,
+            help_request=help_request,
             skills=rules.skills_of(help_request),
             languages=rules.languages_of(help_request),
             is_open=is_open(help_request),
@@ -121,7 +121,7 @@ def make_blueprint() -> Blueprint:
             shown = submissions.once(g.user, withdraw_it)
             flash(_("Your request is withdrawn."))
             return redirect(shown)
-        return render_template("requests/withdraw.html", req=help_request)
+        return render_template("requests/withdraw.html", help_request=help_request)
 
     return bp
 

@@ -82,7 +82,9 @@ def propose(user: User, match: Match, text: str, anonymous: bool | None = None) 
         if is_activist and anonymous is not None:
             story.activist_anonymous = anonymous
         story.save()
-        notify(match.other_party(user), "story_proposed", story_link(match), match.request.title)
+        notify(
+            match.other_party(user), "story_proposed", story_link(match), match.help_request.title
+        )
     return story
 
 
@@ -103,7 +105,7 @@ def approve(user: User, match: Match, version: int, anonymous: bool | None = Non
         if story.activist_approved and story.provider_approved:
             story.status, story.published_on = Story.PUBLISHED, today()
             for party in (match.activist, match.provider):
-                notify(party, "story_published", story_link(match), match.request.title)
+                notify(party, "story_published", story_link(match), match.help_request.title)
         story.save()
     return story
 

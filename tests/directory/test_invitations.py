@@ -45,7 +45,7 @@ LAWYERS_OFFER = {
 
 
 def form_for(help_request, note: str = "Your asylum work looks like what we need.") -> dict:
-    return {"request_id": help_request.public_id, "note": note}
+    return {"help_request_id": help_request.public_id, "note": note}
 
 
 def test_activist_finds_invites_and_matches_a_provider(app, activist, provider):
@@ -211,9 +211,9 @@ def test_invitations_on_closed_requests_are_refused(app, activist, provider, sta
 @pytest.mark.parametrize(
     "changes",
     [
-        {"request_id": ""},
-        {"request_id": "nonexistent"},
-        {"request_id": "x" * 5000},
+        {"help_request_id": ""},
+        {"help_request_id": "nonexistent"},
+        {"help_request_id": "x" * 5000},
         {"note": "x" * 1001},
         {"standing_offer": "nonexistent"},
     ],

@@ -266,7 +266,11 @@ def test_every_kind_of_write_at_once_is_answered_and_kept(serve, activist, provi
     assert HelpRequest.select().where(HelpRequest.author == noor).count() == 1
     assert HelpRequest.get_by_id(to_edit.id).title == edited["title"]
     assert HelpRequest.get_by_id(to_withdraw.id).status == HelpRequest.WITHDRAWN
-    assert Offer.select().where((Offer.request == to_offer) & (Offer.provider == stranger)).exists()
+    assert (
+        Offer.select()
+        .where((Offer.help_request == to_offer) & (Offer.provider == stranger))
+        .exists()
+    )
     assert Offer.get_by_id(accepted.id).status == Offer.ACCEPTED
     assert Offer.get_by_id(declined.id).status == Offer.DECLINED
     assert Offer.get_by_id(withdrawn.id).status == Offer.WITHDRAWN

@@ -176,4 +176,4 @@ def test_a_form_refused_once_can_be_sent_again_and_go_through(help_request, serv
     HelpRequest.update(status=HelpRequest.OPEN).where(HelpRequest.id == reopened.id).execute()
     database.close()
     assert anna.post(page + "/offer", offer_form, hidden).status == 302
-    assert Offer.select().where(Offer.request == reopened).count() == 1
+    assert Offer.select().where(Offer.help_request == reopened).count() == 1

@@ -57,7 +57,7 @@ def test_no_offer_stays_pending_on_a_request_matched_meanwhile(app):
         help_request = HelpRequest.get_by_id(help_request.id)
         assert help_request.status == HelpRequest.MATCHED
         stranded = Offer.select().where(
-            (Offer.request == help_request) & (Offer.status == Offer.PENDING)
+            (Offer.help_request == help_request) & (Offer.status == Offer.PENDING)
         )
         assert stranded.count() == 0
         assert all(message == "This request is no longer open." for message in refused)

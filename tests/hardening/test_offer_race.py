@@ -50,5 +50,7 @@ def test_offers_made_during_an_acceptance_are_never_left_pending(app, instance, 
             assert "This request is no longer open." in answer.text
     for help_request, _accepted in trials:
         assert HelpRequest.get_by_id(help_request.id).status == HelpRequest.MATCHED
-        statuses = [offer.status for offer in Offer.select().where(Offer.request == help_request)]
+        statuses = [
+            offer.status for offer in Offer.select().where(Offer.help_request == help_request)
+        ]
         assert Offer.PENDING not in statuses, statuses

@@ -70,14 +70,14 @@ def test_activist_deletion_leaves_no_planted_word_in_the_database_files(app, ins
     update_profile(leaving, planted["bio"], ",legal,")
     update_languages(leaving, ",fa,", "IR")
     contacts.set_contact(leaving, "signal", planted["contact"])
-    request = requests_rules.create_request(
+    help_request = requests_rules.create_request(
         leaving,
         request_fields(
             title=f"Help with {planted['title']}",
             description=f"Three journalists {planted['description']} need advice.",
         ),
     )
-    match = open_match(leaving, helper, request)
+    match = open_match(leaving, helper, help_request)
     reveal_all(match, leaving)
     matches.post_message(leaving, match, f"My number is {planted['message']}")
     finish(match)
@@ -175,11 +175,11 @@ def test_a_request_they_were_helping_with_opens_again_and_its_author_is_told(
 ):
     delete_account(provider)
 
-    request = HelpRequest.get_by_id(match.request_id)
-    assert request.status == HelpRequest.OPEN
+    help_request = HelpRequest.get_by_id(match.help_request_id)
+    assert help_request.status == HelpRequest.OPEN
     told = Notification.select().where(Notification.user == activist).order_by(Notification.id)
     assert told[-1].kind == "match_cancelled"
-    assert told[-1].link == f"/requests/{request.public_id}"
+    assert told[-1].link == f"/requests/{help_request.public_id}"
 
 
 def test_their_requests_offers_and_other_peoples_notifications_about_them_go(

@@ -55,7 +55,7 @@ def test_from_sign_up_to_a_rating_on_the_profile(pg_app):
     contact = {"kind": "signal", "value": SIGNAL}
     assert post(provider, "/account/contacts", contact).status_code == 302
 
-    request_id = location_id(post(activist, "/requests/new", REQUEST_FORM))
+    help_request_id = location_id(post(activist, "/requests/new", REQUEST_FORM))
 
     # browse, filter and search: words match whatever their case
     assert request_listed(provider, "")
@@ -64,7 +64,7 @@ def test_from_sign_up_to_a_rating_on_the_profile(pg_app):
     assert not request_listed(provider, "skill=asylum")
     assert not request_listed(provider, "q=secure+lawyer")
 
-    offer_url = f"/requests/{request_id}/offer"
+    offer_url = f"/requests/{help_request_id}/offer"
     assert post(provider, offer_url, {"message": OFFER}).status_code == 302
     again = post(provider, offer_url, {"message": OFFER})
     assert again.status_code == 400 and "already offered" in text(again)
@@ -73,8 +73,8 @@ def test_from_sign_up_to_a_rating_on_the_profile(pg_app):
     assert own.status_code == 400 and "your own request" in text(own)
 
     (offer,) = Offer.select()
-    assert OFFER in text(activist.get(f"/requests/{request_id}"))
-    assert OFFER not in text(stranger.get(f"/requests/{request_id}"))
+    assert OFFER in text(activist.get(f"/requests/{help_request_id}"))
+    assert OFFER not in text(stranger.get(f"/requests/{help_request_id}"))
     match_id = location_id(post(activist, f"/offers/{offer.public_id}/accept"))
     # sent twice, an acceptance leads to the one match it opened
     assert location_id(post(activist, f"/offers/{offer.public_id}/accept")) == match_id

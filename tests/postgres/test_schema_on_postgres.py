@@ -62,13 +62,13 @@ def test_an_empty_database_gets_every_table_and_the_current_version(empty_url, i
 def test_upgrading_again_in_place_keeps_everything(empty_url, instance):
     activist = open_site(empty_url, instance).test_client()
     signup(activist, "leila_tehran", "activist")
-    request_id = location_id(post(activist, "/requests/new", REQUEST_FORM))
+    help_request_id = location_id(post(activist, "/requests/new", REQUEST_FORM))
 
     again = open_site(empty_url, instance)
     with database.connection_context():
         assert schema.stored_version() == schema.current_version()
         assert User.select().count() == 1 and HelpRequest.select().count() == 1
-    page = again.test_client().get(f"/requests/{request_id}")
+    page = again.test_client().get(f"/requests/{help_request_id}")
     assert REQUEST_FORM["title"] in page.get_data(as_text=True)
 
 

@@ -52,35 +52,35 @@ def site(pg_app):
     activist, provider = pg_app.test_client(), pg_app.test_client()
     signup(activist, "leila_tehran", "activist")
     signup(provider, "lawyer_anna", "provider")
-    request_id = location_id(post(activist, "/requests/new", REQUEST_FORM))
+    help_request_id = location_id(post(activist, "/requests/new", REQUEST_FORM))
     database.close()  # the test's own queries give their connection back too
-    return activist, provider, request_id
+    return activist, provider, help_request_id
 
 
 def test_requests_borrow_one_connection_and_give_it_back(
     pg_app, postgres_cluster, pg_database, site
 ):
-    activist, provider, request_id = site
-    pages = ("/requests", f"/requests/{request_id}", "/matches", "/no-such-page")
+    activist, provider, help_request_id = site
+    pages = ("/requests", f"/requests/{help_request_id}", "/matches", "/no-such-page")
     assert [activist.get(path).status_code for path in pages] == [200, 200, 200, 404]
-    assert post(provider, f"/requests/{request_id}/offer", OFFER).status_code == 302
+    assert post(provider, f"/requests/{help_request_id}/offer", OFFER).status_code == 302
     assert returned_to_the_pool(postgres_cluster, pg_database)
 
 
 def test_a_failure_inside_a_transaction_leaves_nothing_half_written(
     pg_app, postgres_cluster, pg_database, site
 ):
-    _activist, provider, request_id = site
+    _activist, provider, help_request_id = site
     with postgres_cluster.admin(pg_database) as admin, admin.cursor() as cursor:
         cursor.execute(REFUSE_NOTIFICATIONS)  # the offer is stored first, then its notification
     with pytest.raises(peewee.InternalError, match="refused by the test"):
-        post(provider, f"/requests/{request_id}/offer", OFFER)
+        post(provider, f"/requests/{help_request_id}/offer", OFFER)
     assert returned_to_the_pool(postgres_cluster, pg_database)
     assert Offer.select().count() == 0
 
     with postgres_cluster.admin(pg_database) as admin, admin.cursor() as cursor:
         cursor.execute("DROP TRIGGER refuse ON notification")
-    assert post(provider, f"/requests/{request_id}/offer", OFFER).status_code == 302
+    assert post(provider, f"/requests/{help_request_id}/offer", OFFER).status_code == 302
     assert Offer.select().count() == 1
 
 
@@ -113,11 +113,11 @@ def test_two_offers_accepted_at_once_make_one_match(pg_app, postgres_cluster, pg
     The test holds a lock that stops any match being written until both are under way, so
     they truly overlap rather than happening to run one after the other.
     """
-    activist, provider, request_id = site
+    activist, provider, help_request_id = site
     other_provider = pg_app.test_client()
     signup(other_provider, "journalist_omar", "provider")
     for client in (provider, other_provider):
-        assert post(client, f"/requests/{request_id}/offer", OFFER).status_code == 302
+        assert post(client, f"/requests/{help_request_id}/offer", OFFER).status_code == 302
     second_tab = sign_in(pg_app.test_client(), User.get(User.username == "leila_tehran"))
     offer_ids = [offer.public_id for offer in Offer.select().order_by(Offer.id)]
     database.close()

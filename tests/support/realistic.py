@@ -108,7 +108,7 @@ class Site:
 
     app: Flask
     visitors: dict[str, FlaskClient]
-    request_ids: list[str] = field(default_factory=list)
+    help_request_ids: list[str] = field(default_factory=list)
     rtl_request_id: str = ""
     long_request_id: str = ""
     feed_paths: list[str] = field(default_factory=list)
@@ -193,13 +193,13 @@ def ask_for_help(client: FlaskClient, title: str, description: str = DESCRIPTION
     return location_id(post(client, "/requests/new", fields))
 
 
-def offer_help(client: FlaskClient, request_id: str, message: str = OFFER_MESSAGE) -> None:
-    response = post(client, f"/requests/{request_id}/offer", {"message": message})
+def offer_help(client: FlaskClient, help_request_id: str, message: str = OFFER_MESSAGE) -> None:
+    response = post(client, f"/requests/{help_request_id}/offer", {"message": message})
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
-def accept_first_offer(client: FlaskClient, request_id: str) -> str:
-    page = client.get(f"/requests/{request_id}").get_data(as_text=True)
+def accept_first_offer(client: FlaskClient, help_request_id: str) -> str:
+    page = client.get(f"/requests/{help_request_id}").get_data(as_text=True)
     offer_id = re.search(r'href="/offers/([^/"]+)/accept"', page).group(1)
     return location_id(post(client, f"/offers/{offer_id}/accept"))
 
@@ -240,22 +240,22 @@ def build(app: Flask) -> Site:
     for client, value in ((activist, "leila.42 on Signal"), (provider, "+44 7700 900123")):
         ok(post(client, "/account/contacts", {"kind": "signal", "value": value}))
 
-    site.request_ids.append(ask_for_help(rtl_author, ARABIC_TITLE, visibility="signed_in"))
+    site.help_request_ids.append(ask_for_help(rtl_author, ARABIC_TITLE, visibility="signed_in"))
     for number, title in enumerate(reversed(TITLES)):
         skills = [["training"], ["arts"], ["policy", "asylum"], ["digital-security"]][number % 4]
-        site.request_ids.append(ask_for_help(activist, title, skills=skills))
-    site.request_ids.append(
+        site.help_request_ids.append(ask_for_help(activist, title, skills=skills))
+    site.help_request_ids.append(
         ask_for_help(activist, "Only for trusted providers", visibility="stars", min_stars="3")
     )
     site.rtl_request_id = ask_for_help(
         rtl_author, PERSIAN_TITLE, PERSIAN_DESCRIPTION, languages=["fa"]
     )
     site.long_request_id = ask_for_help(activist, LONG_TITLE)
-    site.request_ids += [site.rtl_request_id, site.long_request_id]
+    site.help_request_ids += [site.rtl_request_id, site.long_request_id]
 
     offer_help(provider, site.long_request_id)
     offer_help(stranger, site.long_request_id, "I am a journalist and could cover the case.")
-    offer_help(stranger, site.request_ids[3])
+    offer_help(stranger, site.help_request_ids[3])
     site.completed_match_id = accept_first_offer(activist, site.long_request_id)
     for number, text in enumerate(MESSAGES):
         sender = activist if number % 2 == 0 else provider
@@ -279,8 +279,8 @@ def build(app: Flask) -> Site:
     }
     ok(post(provider, "/providers/me/offers/new", standing_offer))
 
-    offer_help(provider, site.request_ids[5], "I can help with this one too.")
-    site.open_match_id = accept_first_offer(activist, site.request_ids[5])
+    offer_help(provider, site.help_request_ids[5], "I can help with this one too.")
+    site.open_match_id = accept_first_offer(activist, site.help_request_ids[5])
     ok(post(provider, f"/matches/{site.open_match_id}/messages", {"text": MESSAGES[1]}))
 
     address = {"address": "leila.tehran@example.org", "mode": "digest", "kinds": ["messages"]}
@@ -288,7 +288,7 @@ def build(app: Flask) -> Site:
     site.mail_links = mail_links(app)
 
     report = {"reason": "impersonation", "details": "The author asks for people's addresses."}
-    ok(post(provider, f"/report?target=request:{site.request_ids[2]}", report))
+    ok(post(provider, f"/report?target=request:{site.help_request_ids[2]}", report))
     sign_in_as_new_staff(app, visitors["staff"], "moderator_sam")
     site.feed_paths = feed_paths(feed_addresses(provider))
     return site
@@ -391,12 +391,12 @@ def crawl(site: Site, visitor: str) -> list[Page]:
         "anonymous": site.mail_links,
         "activist": [
             "/requests/new",
-            f"/requests/{site.request_ids[3]}",  # where an offer waits: accept, decline
+            f"/requests/{site.help_request_ids[3]}",  # where an offer waits: accept, decline
         ],
-        "provider": [f"/requests/{site.request_ids[3]}/offer", *site.feed_paths],
+        "provider": [f"/requests/{site.help_request_ids[3]}/offer", *site.feed_paths],
         "stranger": [
-            f"/requests/{site.request_ids[0]}/offer",
-            f"/requests/{site.request_ids[3]}",  # where their offer waits: edit, withdraw
+            f"/requests/{site.help_request_ids[0]}/offer",
+            f"/requests/{site.help_request_ids[3]}",  # where their offer waits: edit, withdraw
         ],
         "staff": ["/staff", "/staff/users?name=leila_tehran", "/staff/reports", "/staff/log"],
     }[visitor]
@@ -442,7 +442,7 @@ def form_error_pages(site: Site) -> list[Page]:
         (anonymous, "/login", {"username": "leila_tehran", "password": "wrong password"}),
         (anonymous, "/recover", {"username": "", "code": "", "password": "a", "confirm": "b"}),
         (activist, "/requests/new", {**CARRIED, "title": "x", "description": "", "skills": ["x"]}),
-        (provider, f"/requests/{site.request_ids[4]}/offer", {"message": ""}),
+        (provider, f"/requests/{site.help_request_ids[4]}/offer", {"message": ""}),
         (activist, f"/matches/{match}/messages", {"text": ""}),
         (activist, f"/matches/{match}/cancel", {"reason": ""}),
         (activist, "/account/profile", {"bio": "b" * 2001, "skills": ["nope"]}),

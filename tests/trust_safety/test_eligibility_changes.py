@@ -38,7 +38,7 @@ def test_an_open_request_outlives_its_country_leaving_the_list_but_new_ones_are_
         {"message": "I practise in Jordan and can advise this week."},
     )
     assert offered.status_code == 302
-    assert Offer.get().request_id == help_request.id
+    assert Offer.get().help_request_id == help_request.id
 
     refused = post(as_user(app, activist), "/requests/new", {**REQUEST_FORM, "country": JORDAN})
     assert refused.status_code == 400

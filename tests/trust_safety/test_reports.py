@@ -199,12 +199,14 @@ def test_the_safety_page_is_clean(app, stranger):
 
 def test_report_links_sit_next_to_what_can_be_reported(app, activist, provider, offer, message):
     by_activist = as_user(app, activist)
-    request_page = by_activist.get(f"/requests/{offer.request.public_id}").get_data(as_text=True)
+    request_page = by_activist.get(f"/requests/{offer.help_request.public_id}").get_data(
+        as_text=True
+    )
     assert f"target=offer:{offer.public_id}" in request_page
     match_page = by_activist.get(f"/matches/{message.match.public_id}").get_data(as_text=True)
     assert f"target=message:{message.id}" in match_page
     assert "target=user:lawyer_anna" in match_page
-    provider_view = as_user(app, provider).get(f"/requests/{offer.request.public_id}")
-    assert f"target=request:{offer.request.public_id}" in provider_view.get_data(as_text=True)
+    provider_view = as_user(app, provider).get(f"/requests/{offer.help_request.public_id}")
+    assert f"target=request:{offer.help_request.public_id}" in provider_view.get_data(as_text=True)
     profile = as_user(app, provider).get("/users/leila").get_data(as_text=True)
     assert "target=user:leila" in profile

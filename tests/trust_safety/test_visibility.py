@@ -19,14 +19,14 @@ def starred(activist):
     )
 
 
-def sees(app, user, request):
+def sees(app, user, help_request):
     client = as_user(app, user)
     listing = client.get("/requests").get_data(as_text=True)
-    page = client.get(f"/requests/{request.public_id}")
+    page = client.get(f"/requests/{help_request.public_id}")
     offer = post(
-        client, f"/requests/{request.public_id}/offer", {"message": "I can help with this."}
+        client, f"/requests/{help_request.public_id}/offer", {"message": "I can help with this."}
     )
-    return request.title in listing, page.status_code, offer.status_code
+    return help_request.title in listing, page.status_code, offer.status_code
 
 
 def test_a_provider_below_the_threshold_neither_lists_sees_nor_offers(

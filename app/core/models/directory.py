@@ -71,7 +71,13 @@ class Invitation(BaseModel):
     PENDING, DECLINED = "pending", "declined"
 
     public_id = CharField(max_length=24, unique=True, default=new_public_id)
-    request = ForeignKeyField(HelpRequest, backref="invitations", on_delete="CASCADE")
+    help_request = ForeignKeyField(
+        HelpRequest,
+        column_name="request_id",
+        object_id_name="help_request_id",
+        backref="invitations",
+        on_delete="CASCADE",
+    )
     activist = ForeignKeyField(User, backref="invitations_sent", on_delete="CASCADE")
     provider = ForeignKeyField(User, backref="invitations_received", on_delete="CASCADE")
     standing_offer = ForeignKeyField(
@@ -84,7 +90,7 @@ class Invitation(BaseModel):
     created_on = DateField(default=today, index=True)
 
     class Meta:
-        indexes = ((("request", "provider"), True),)
+        indexes = ((("help_request", "provider"), True),)
 
 
 DIRECTORY_TABLES = [Listing, StandingOffer, Invitation]

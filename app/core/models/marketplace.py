@@ -171,21 +171,33 @@ class Offer(BaseModel):
     PENDING, ACCEPTED, DECLINED, WITHDRAWN = "pending", "accepted", "declined", "withdrawn"
 
     public_id = CharField(max_length=24, unique=True, default=new_public_id)
-    request = ForeignKeyField(HelpRequest, backref="offers", on_delete="CASCADE")
+    help_request = ForeignKeyField(
+        HelpRequest,
+        column_name="request_id",
+        object_id_name="help_request_id",
+        backref="offers",
+        on_delete="CASCADE",
+    )
     provider = ForeignKeyField(User, backref="offers", on_delete="CASCADE")
     message = TextField()
     status = CharField(max_length=16, default=PENDING)
     created_on = DateField(default=today)
 
     class Meta:
-        indexes = ((("request", "provider"), True),)
+        indexes = ((("help_request", "provider"), True),)
 
 
 class Match(BaseModel):
     OPEN, COMPLETED, CANCELLED = "open", "completed", "cancelled"
 
     public_id = CharField(max_length=24, unique=True, default=new_public_id)
-    request = ForeignKeyField(HelpRequest, backref="matches", on_delete="CASCADE")
+    help_request = ForeignKeyField(
+        HelpRequest,
+        column_name="request_id",
+        object_id_name="help_request_id",
+        backref="matches",
+        on_delete="CASCADE",
+    )
     offer = ForeignKeyField(Offer, unique=True, on_delete="CASCADE")
     activist = ForeignKeyField(User, backref="matches_as_activist", on_delete="CASCADE")
     provider = ForeignKeyField(User, backref="matches_as_provider", on_delete="CASCADE")
