@@ -122,7 +122,7 @@ def bind(url: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    bind(app.config["DATABASE_URL"])
+    """Lend each request a connection to the bound database (`bind`, at start-up)."""
     serving = Serving()
 
     @app.before_request
