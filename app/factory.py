@@ -43,26 +43,34 @@ PACKAGE_ROOT = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE_ROOT.parent / "templates"
 
 
-def create_app(config: dict | None = None, instance_path: Path | None = None) -> Flask:
-    instance = Path(instance_path) if instance_path else default_instance_path()
-    app = Flask(
-        __name__,
-        instance_path=str(instance),
-        template_folder=str(TEMPLATES),
-        static_folder="static",
-    )
+def use_instance(app: Flask, instance: Path, config: dict | None = None) -> None:
+    """Point the app, and this process's handles, at one instance folder and its configuration.
+
+    The database, the keyring, the mail settings and the eligible statuses are bound once per
+    process, like peewee's database handle, so rules work with or without a request. Building
+    the rest of the app (its routes, hooks and templates) reads nothing of the instance: the
+    tests build one app per worker and call this again to give each test a fresh instance.
+    """
+    app.instance_path = str(instance)
     app.config.update(load_config(instance, config))
-    logs.install_redaction()
-    db.init_app(app)
+    db.bind(app.config["DATABASE_URL"])
     vault.init_app(app)
     mail_settings.init_app(app)
+    eligibility.init_app(app)
+
+
+def create_app(config: dict | None = None, instance_path: Path | None = None) -> Flask:
+    instance = Path(instance_path) if instance_path else default_instance_path()
+    app = Flask(__name__, template_folder=str(TEMPLATES), static_folder="static")
+    use_instance(app, instance, config)
+    logs.install_redaction()
+    db.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     security.init_app(app)
     faces.init_app(app)
     ids.init_app(app)
     errors.init_app(app)
-    eligibility.init_app(app)
     csrf.init_app(app)
     with db.database.connection_context():
         upgrade()

@@ -2,11 +2,11 @@
 
 import pytest
 
-from movements.app.factory import create_app
 from movements.app.keys import userkeys
 from movements.app.requests import rules as requests_rules
 from movements.crypto import userkeys as crypto_userkeys
 from tests.support.accounts import CHEAP_KDF, make_user, request_fields
+from tests.support.apps import WorkerApp
 
 
 @pytest.fixture(autouse=True)
@@ -25,9 +25,15 @@ def instance(tmp_path):
     return tmp_path / "instance"
 
 
+@pytest.fixture(scope="session")
+def worker_app(tmp_path_factory):
+    return WorkerApp(tmp_path_factory.mktemp("worker-app"))
+
+
 @pytest.fixture
-def app(instance):
-    return create_app({"TESTING": True}, instance_path=instance)
+def app(worker_app, instance):
+    """The app as create_app({"TESTING": True}) makes it, on this test's fresh instance."""
+    return worker_app.fresh(instance)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from movements.app.factory import create_app
 from tests.support.accounts import make_user, post, sign_in
 from tests.support.markup import parse
 from tests.support.realistic import accept_first_offer, ask_for_help, offer_help
@@ -24,8 +23,7 @@ PHYSICAL = re.compile(
 
 
 @pytest.fixture
-def journey(tmp_path):
-    app = create_app({"TESTING": True}, instance_path=tmp_path / "instance")
+def journey(app):
     activist, provider = app.test_client(), app.test_client()
     sign_in(activist, make_user("leila", "activist"))
     sign_in(provider, make_user("lawyer_anna", "provider"))

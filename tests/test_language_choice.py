@@ -12,6 +12,7 @@ from movements.app.core.models import User
 from movements.app.factory import create_app
 from movements.app.web.i18n import COOKIE, PLANNED
 from tests.support.accounts import make_user, sign_in
+from tests.support.apps import WorkerApp
 from tests.support.markup import parse
 
 # "Requests", the header's second link, in each planned language
@@ -57,17 +58,21 @@ def compile_catalogs(directory):
             write_mo(handle, catalog)
 
 
+@pytest.fixture(scope="module")
+def planned_app(tmp_path_factory):
+    """Built once for the module: the catalogs and languages are read as the app is built."""
+    folder = tmp_path_factory.mktemp("planned-languages")
+    compile_catalogs(folder / "translations")
+    config = {
+        "BABEL_TRANSLATION_DIRECTORIES": str(folder / "translations"),
+        "LANGUAGES": ("en", *PLANNED),
+    }
+    return WorkerApp(folder, config)
+
+
 @pytest.fixture
-def app(tmp_path):
-    compile_catalogs(tmp_path / "translations")
-    return create_app(
-        {
-            "TESTING": True,
-            "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path / "translations"),
-            "LANGUAGES": ("en", *PLANNED),
-        },
-        instance_path=tmp_path / "instance",
-    )
+def app(planned_app, tmp_path):
+    return planned_app.fresh(tmp_path / "instance")
 
 
 def html_element(response):

@@ -5,19 +5,15 @@ from babel.dates import format_date
 
 from movements.app.core.models import today
 from movements.app.core.taxonomy import collation_key
-from movements.app.factory import create_app
 from movements.app.requests import rules as requests_rules
 from tests.support.accounts import make_user, request_fields
 from tests.support.markup import parse
 
 
 @pytest.fixture
-def app(tmp_path):
+def app(worker_app, instance):
     # no catalog is needed: the names and dates come from CLDR, not from the translations
-    return create_app(
-        {"TESTING": True, "LANGUAGES": ("en", "fr", "ru", "fa")},
-        instance_path=tmp_path / "instance",
-    )
+    return worker_app.fresh(instance, {"LANGUAGES": ("en", "fr", "ru", "fa")})
 
 
 def options(client, url: str, name: str) -> dict[str, str]:

@@ -20,8 +20,8 @@ LATER = "Somebody to translate a court ruling"
 
 
 @pytest.fixture
-def app(instance):
-    return create_app({"TESTING": True, "PAGE_CACHE_SECONDS": 60}, instance_path=instance)
+def app(worker_app, instance):
+    return worker_app.fresh(instance, {"PAGE_CACHE_SECONDS": 60})
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ import pytest
 from movements.app.cli import workers as workers_module
 from tests.support.serving import ROOT, running_server, wait_for
 
+pytestmark = pytest.mark.slow  # starts real servers with several workers: left out of make check
+
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 PASSWORD = "correct horse battery"
 

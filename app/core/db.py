@@ -149,7 +149,7 @@ def bind(url: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    bind(app.config["DATABASE_URL"])
+    """Lend each request a connection to the bound database (`bind`, at start-up)."""
 
     @app.before_request
     def _count_in():  # the first hook of every request, so each request counted leaves

@@ -11,6 +11,8 @@ import pytest
 from tests.support.serving import running_server
 from tests.support.system import require_command
 
+pytestmark = pytest.mark.slow  # starts a real server and lynx: left out of make check
+
 NOT_ABSOLUTE = "Location URL is not absolute"
 
 

@@ -3,7 +3,6 @@
 import pytest
 
 from movements.app.core.db import database
-from movements.app.factory import create_app
 from movements.app.mail.sender import send_due
 
 from .smtp import LoopbackSmtp
@@ -31,8 +30,8 @@ def smtp(tmp_path):
 
 
 @pytest.fixture
-def app(instance, smtp):
-    return create_app({"TESTING": True, **mail_config(smtp)}, instance_path=instance)
+def app(worker_app, instance, smtp):
+    return worker_app.fresh(instance, mail_config(smtp))
 
 
 def deliver(app, now=None):

@@ -4,6 +4,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from movements.app.core.db import database
 from movements.app.core.models import MailOutbox
 from tests.support.serving import ROOT
@@ -11,6 +13,8 @@ from tests.support.serving import ROOT
 from .conftest import MIRROR, SENDER
 from .smtp import body_of
 from .test_mail_delivery import ADDRESS, CONFIRM_LINK, give_address
+
+pytestmark = pytest.mark.slow  # runs the movements command as a tool: left out of make check
 
 OPERATOR = "operator@example.net"
 

@@ -13,6 +13,8 @@ from .smtp import body_of
 from .test_mail_commands import mail_environment
 from .test_mail_delivery import ADDRESS, CONFIRM_LINK, UNSUBSCRIBE_LINK
 
+pytestmark = pytest.mark.slow  # starts a real server: left out of make check
+
 
 @pytest.fixture
 def server(app, instance, smtp, activist, provider, help_request):

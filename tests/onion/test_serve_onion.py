@@ -40,6 +40,7 @@ def test_serve_stops_its_tor_on_sigterm(tor_cmd, short_tmp):
     assert running.stdout == b""
 
 
+@pytest.mark.slow  # starts a real server
 def test_without_tor_it_says_how_to_install_it_and_serves_loopback(tmp_path):
     missing = tmp_path / "bin"
     missing.mkdir()
