@@ -205,7 +205,7 @@ def client(job: dict) -> tuple[list[float], dict, list[float]]:
             # the right password of an account of its own: each sign-in succeeds (302)
             username, password = (urllib.parse.quote_plus(p) for p in job["sign_in_as"])
             body = f"csrf_token={token}&username={username}&password={password}"
-            connection.request("POST", "/login", body=body, headers=headers)
+            method, path = "POST", "/login"
         elif job.get("sign_in"):
             name = f"nobody{os.getpid()}x{count}"
             body = f"csrf_token={token}&username={name}&password=wrong+password+{count}"
