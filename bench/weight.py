@@ -12,12 +12,17 @@ import tempfile
 from pathlib import Path
 
 from movements.app.factory import create_app
-from tests.support.realistic import TEST_CONFIG, VISITOR_KINDS, build, error_pages_of, pages_of
+from tests.support.realistic import (
+    CSS_BUDGET,
+    HTML_BUDGET,
+    TEST_CONFIG,
+    VISITOR_KINDS,
+    build,
+    error_pages_of,
+    pages_of,
+)
 
 from .common import write_json
-
-HTML_BUDGET = 8 * 1024
-CSS_BUDGET = 5 * 1024
 
 
 def measure() -> dict:

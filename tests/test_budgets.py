@@ -12,6 +12,8 @@ import pytest
 
 from tests.support.markup import parse
 from tests.support.realistic import (
+    CSS_BUDGET,
+    HTML_BUDGET,
     VISITOR_KINDS,
     error_pages_of,
     pages_of,
@@ -21,8 +23,6 @@ from tests.support.realistic import (
 
 pytestmark = pytest.mark.slow  # starts real servers or tools: left out of make check
 
-HTML_BUDGET = 32 * 1024
-CSS_BUDGET = 10 * 1024
 MARK_BUDGET = 1024
 ONE_YEAR = 365 * 24 * 3600
 

@@ -119,6 +119,9 @@ class Site:
 
 
 VISITOR_KINDS = ["anonymous", "activist", "provider", "stranger", "staff"]
+# what a page and the stylesheet may weigh in any language (tests/test_budgets.py, bench/weight.py)
+HTML_BUDGET = 32 * 1024
+CSS_BUDGET = 10 * 1024
 # The languages the checks of every page run in: English, one written right to left and one
 # written without spaces. Beyond English they read one page of each kind (pages_in).
 CHECKED_LANGUAGES = ["en", "ar", "zh_Hans"]
