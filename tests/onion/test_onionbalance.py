@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -241,7 +242,9 @@ def sign_up(layout: Balanced, name: str, circuit: str) -> dict[str, str]:
     signed_up = fetch(
         layout.master + "/signup", {"csrf_token": form_token(signup), **fields}, cookies, **journey
     )
-    assert "Your recovery codes" in signed_up.text
+    assert signed_up.status == 302  # on to the recovery codes, shown once
+    codes_at = urllib.parse.urljoin(layout.master, signed_up.header("Location"))
+    assert "Your recovery codes" in fetch(codes_at, cookies=cookies, **journey).text
     return cookies
 
 
