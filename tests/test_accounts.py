@@ -8,17 +8,7 @@ from movements.app.core.models import LoginSession, RecoveryCode, User
 from movements.app.keys import passwords
 from movements.crypto import KDF_PARAMETERS, KdfParameters
 from movements.crypto import userkeys as crypto_userkeys
-from tests.support.accounts import PASSWORD, csrf_token, make_user, post, sign_in
-
-SIGNUP = {
-    "username": "noor",
-    "password": PASSWORD,
-    "confirm": PASSWORD,
-    "role": "activist",
-    "country": "SY",
-    "declaration": "y",
-    "risk_read": "y",
-}
+from tests.support.accounts import PASSWORD, SIGNUP, csrf_token, make_user, post, sign_in
 
 
 def test_activist_signs_up_without_email_and_sees_six_recovery_codes(client):

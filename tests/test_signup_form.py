@@ -1,18 +1,8 @@
 """The sign-up form: rules stated where they apply, and nothing typed lost after a mistake."""
 
 from movements.app.core.models import User
-from tests.support.accounts import PASSWORD, post
+from tests.support.accounts import SIGNUP, post
 from tests.support.markup import parse
-
-SIGNUP = {
-    "username": "noor",
-    "password": PASSWORD,
-    "confirm": PASSWORD,
-    "role": "activist",
-    "country": "SY",
-    "declaration": "y",
-    "risk_read": "y",
-}
 
 
 def test_the_password_rules_are_stated_next_to_the_field(client):

@@ -117,3 +117,11 @@ def pg_app(pg_url, instance):
 def app(pg_app):
     """The suite's ``app``, on PostgreSQL for every test in this folder."""
     return pg_app
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_app(request, instance):
+    """The same test on an SQLite instance and on PostgreSQL."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("pg_app")
+    return create_app({"TESTING": True}, instance_path=instance)

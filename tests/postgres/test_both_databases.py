@@ -11,7 +11,6 @@ import pytest
 
 from movements.app.cli.purge import expire_requests
 from movements.app.core.models import HelpRequest, User
-from movements.app.factory import create_app
 from movements.app.requests import rules
 from tests.support.accounts import make_user, post, request_fields
 
@@ -21,13 +20,6 @@ UNION = "Training for a union of teachers"
 RUSSIAN = "Суд над журналистами"  # "trial of journalists"
 PERCENT = "Fees: 100% covered by the fund"
 UNDERSCORE = "Moving the site to new_server"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_app(request, instance):
-    if request.param == "postgresql":
-        return request.getfixturevalue("pg_app")
-    return create_app({"TESTING": True}, instance_path=instance)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import itertools
 import pytest
 
 from movements.app.core.models import HelpRequest
-from movements.app.factory import create_app
 from movements.app.requests import rules
 from tests.support.accounts import make_user, request_fields
 
@@ -36,13 +35,6 @@ FILTERS = {
 WORDS = ("", "lawyer", "asylum lawyer", "nowhere")
 STATUSES = ("open", "matched", "completed")
 DESCRIPTION = "Details will follow in the messages of the match, once there is one."
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_app(request, instance):
-    if request.param == "postgresql":
-        return request.getfixturevalue("pg_app")
-    return create_app({"TESTING": True}, instance_path=instance)
 
 
 @pytest.fixture

@@ -7,6 +7,16 @@ from movements.app.requests import rules as requests_rules
 from movements.crypto import KdfParameters
 
 PASSWORD = "correct horse battery"
+# a complete sign-up form of an activist, as a browser sends it (with a CSRF token added)
+SIGNUP = {
+    "username": "noor",
+    "password": PASSWORD,
+    "confirm": PASSWORD,
+    "role": "activist",
+    "country": "SY",
+    "declaration": "y",
+    "risk_read": "y",
+}
 # the least argon2id accepts, for every password and wrapped key of the suite (tests/conftest.py)
 CHEAP_KDF = KdfParameters(1, 8, 1)
 CSRF_INPUT = re.compile(

@@ -10,18 +10,9 @@ from movements.app.core.models import HelpRequest, User
 from movements.app.core.taxonomy import country_records
 from movements.app.factory import create_app
 from movements.app.requests import rules as requests_rules
-from tests.support.accounts import PASSWORD, as_user, post, request_fields
+from tests.support.accounts import PASSWORD, SIGNUP, as_user, post, request_fields
 from tests.support.pages import problems_in
 
-SIGNUP = {
-    "username": "noor",
-    "password": PASSWORD,
-    "confirm": PASSWORD,
-    "role": "activist",
-    "country": "SY",
-    "declaration": "y",
-    "risk_read": "y",
-}
 FREE, NOT_FREE = "DE", "IR"
 
 
