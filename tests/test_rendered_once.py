@@ -1,6 +1,6 @@
 """What the list of requests keeps or finds once, it shows exactly as before.
 
-A page finds its catalog once, builds its rows' links from one url_for, keeps the HTML of its
+A page finds its catalog once, keeps the HTML of its
 filters' options, writes each query's SQL once per shape, and keeps SQLite connections only
 while requests overlap. None of it may change what anyone sees, in any language.
 """
@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from flask import render_template_string, request, url_for
+from flask import render_template_string, request
 from flask_babel import force_locale
 from wtforms import SelectField
 from wtforms.validators import Optional
@@ -20,7 +20,6 @@ from movements.app.core.models import Notification
 from movements.app.core.prepared import Prepared, slot
 from movements.app.requests.forms import BrowseForm
 from movements.app.web.forms import Form, options
-from movements.app.web.templating import link_to_each
 from tests.support.accounts import as_user, make_user
 
 
@@ -31,14 +30,6 @@ def test_a_page_rendered_in_a_forced_language_shows_that_language(app):
         with force_locale("fr"):
             assert render_template_string(page) == "Demandes"
         assert render_template_string(page) == "Requests"
-
-
-def test_links_to_each_row_are_those_url_for_builds(app):
-    values = ["aB3_-x9QkLmN", "with space", "a/b", "ünï", "~0~"]
-    with app.test_request_context("/", base_url="http://127.0.0.1/prefix"):
-        link = link_to_each("requests.show", "public_id")
-        for value in values:
-            assert link(value) == url_for("requests.show", public_id=value)
 
 
 class PlainFilters(Form):

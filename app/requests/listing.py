@@ -42,7 +42,7 @@ class Listed:
     country: str
     urgency: str
     created_on: datetime.date
-    skills: list[str]
+    skills: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ def list_page(
     }
     rows = _PAGE.rows(shape, **values)
     skills = _skills_of([row[0] for row in rows])
-    return [Listed(*row, skills=skills.get(row[0], [])) for row in rows]
+    return [Listed(*row, skills=tuple(skills.get(row[0], ()))) for row in rows]
 
 
 def _skills_of(ids: list[int]) -> dict[int, list[str]]:

@@ -78,14 +78,36 @@ def _idle_timeout() -> datetime.timedelta:
     return datetime.timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
 
 
-# asked on every request of a signed-in browser
+_USER_FIELDS = [field.name for field in User._meta.sorted_fields]
+
+# asked on every request of a signed-in browser: plain rows, and the user built from them as
+# peewee itself builds a model from a row (its general reader cost more than the query)
 _SESSION = Prepared(
     lambda _shape: (
-        LoginSession.select(LoginSession, User)
+        LoginSession.select(
+            LoginSession.expires_at,
+            LoginSession.idle_expires_at,
+            LoginSession.sealed_key,
+            *User._meta.sorted_fields,
+        )
         .join(User)
         .where(LoginSession.token_hash == slot("token_hash"))
     )
 )
+
+
+def _session_of(token_hash: str) -> tuple[datetime.datetime, datetime.datetime, bytes, User] | None:
+    found = _SESSION.rows(None, token_hash=token_hash)
+    if not found:
+        return None
+    expires_at, idle_expires_at, sealed_key, *user_values = found[0]
+    user = User(__no_default__=1, **dict(zip(_USER_FIELDS, user_values, strict=True)))
+    user._dirty.clear()
+    return expires_at, idle_expires_at, sealed_key, user
+
+
+def _this_session(token_hash: str):
+    return LoginSession.token_hash == token_hash
 
 
 def load_current_user() -> None:
@@ -101,25 +123,24 @@ def load_current_user() -> None:
     if not token:
         return
     token_hash = _token_hash(token) if isinstance(token, str) else None
-    found = _SESSION.objects(None, token_hash=token_hash)
-    row = found[0] if found else None
+    found = _session_of(token_hash) if token_hash else None
     now = utcnow()
-    live = row is not None and row.expires_at > now and row.idle_expires_at > now
+    live = found is not None and found[0] > now and found[1] > now
     key = None
-    if live and row.user.public_key is not None:
-        key = userkeys.open_for_session(token, token_hash, row.user, row.sealed_key)
+    if live and found[3].public_key is not None:
+        key = userkeys.open_for_session(token, token_hash, found[3], found[2])
         live = key is not None
     if not live:
-        if row is not None:
-            row.delete_instance()
+        if found is not None:
+            LoginSession.delete().where(_this_session(token_hash)).execute()
         session.clear()
         flash(_("You were signed out. Please sign in again."))
         return
+    _expires_at, idle_expires_at, _sealed_key, user = found
     new_idle = now + _idle_timeout()
-    if new_idle - row.idle_expires_at >= IDLE_REFRESH:
-        row.idle_expires_at = new_idle
-        row.save()
-    g.user, g.user_key = row.user, key
+    if new_idle - idle_expires_at >= IDLE_REFRESH:
+        LoginSession.update(idle_expires_at=new_idle).where(_this_session(token_hash)).execute()
+    g.user, g.user_key = user, key
 
 
 def login_required(view):

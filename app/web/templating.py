@@ -2,8 +2,6 @@
 
 import datetime
 import hashlib
-import re
-from collections.abc import Callable
 from functools import cache, lru_cache, partial
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from werkzeug.local import LocalProxy
 
 from movements.app.core import taxonomy
 from movements.app.web import submissions
+from movements.app.web.fragments import KeptFragments
 
 # the names templates give the fixed choices' labels
 LABELS = {
@@ -27,8 +26,6 @@ LABELS = {
     "urgency_names": taxonomy.URGENCIES,
 }
 DATE_FORMAT = "medium"  # Flask-Babel's own default, which the `dateformat` filter used
-LINK_MARK = "~0~"  # stands in for a value in the one URL built by `link_to_each`
-NEEDS_NO_ESCAPING = re.compile(r"[A-Za-z0-9_-]+")  # a public id, a username of ASCII letters
 
 
 @cache
@@ -80,24 +77,6 @@ def dateformat(context, value) -> str:
     if type(value) is datetime.date:
         return _formatted_date(value, context.get("page_locale") or str(get_locale()))
     return format_date(value, DATE_FORMAT)
-
-
-def link_to_each(endpoint: str, key: str) -> Callable[[object], str]:
-    """`url_for(endpoint, key=value)` for a whole list of values at the cost of one url_for.
-
-    A list of twenty requests links to each, and url_for costs about what rendering a row does.
-    A value that needs no escaping takes the place of a mark in the one URL built; any other is
-    built by url_for itself.
-    """
-    built = url_for(endpoint, **{key: LINK_MARK})
-
-    def link(value) -> str:
-        text = str(value)
-        if NEEDS_NO_ESCAPING.fullmatch(text) and built.count(LINK_MARK) == 1:
-            return built.replace(LINK_MARK, text)
-        return url_for(endpoint, **{key: text})
-
-    return link
 
 
 def page_catalog() -> dict:
@@ -155,6 +134,7 @@ def init_app(app: Flask) -> None:
         return built[key]
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.add_extension(KeptFragments)
     # pages travel over slow Tor circuits: no blank lines left behind by template tags
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -176,7 +156,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         url_for=fixed_url,
         asset_url=asset_url,
-        link_to_each=link_to_each,
         submission_key=submissions.new_key,
         unpack=taxonomy.unpack,
         # names in the language of each request, not of the first one
