@@ -6,15 +6,16 @@ key is refused when its template is compiled.
 """
 
 import pytest
-from flask import g, render_template, render_template_string
+from flask import g, get_template_attribute, render_template, render_template_string, request
 from flask_babel import force_locale
 from jinja2 import TemplateSyntaxError
 
 from movements.app.core.models import HelpRequest
 from movements.app.notifications.rules import notify
 from movements.app.requests import rules as requests_rules
+from movements.app.requests.forms import BrowseForm
 from movements.app.staff.accounts import add_staff
-from movements.app.web.fragments import KeptParts
+from movements.app.web.fragments import KeptParts, kept_field
 from tests.support.accounts import request_fields, sign_in
 
 
@@ -99,3 +100,25 @@ def test_kept_parts_are_bounded_the_least_recently_used_going_first():
     parts.put("c", "C")
     assert parts.get("b") is None
     assert (parts.get("a"), parts.get("c"), len(parts)) == ("A", "C", 2)
+
+
+def test_a_kept_filter_field_is_what_a_fresh_rendering_shows(app):
+    queries = [
+        "",
+        "q=water",
+        "q=" + "x" * 201,  # too long: the field shows its error
+        "q=water&skill=legal",
+        "skill=legal",
+        "skill=no-such-skill",
+        "q=<b>&skill=press",
+        "lang=fr&skill=legal",
+        "q=water",
+    ]
+    for query in queries:
+        for locale in ("en", "fr", "ar"):
+            with app.test_request_context(f"/requests?{query}"), force_locale(locale):
+                form = BrowseForm(request.args)
+                form.validate()
+                field = get_template_attribute("forms.html", "field")
+                for name in ("q", "skill"):
+                    assert kept_field(form[name]) == field(form[name]), (query, locale, name)

@@ -24,7 +24,7 @@ from movements.app.core.taxonomy import (
 )
 from movements.app.requests.rules import Filters, RequestFields
 from movements.app.trust.standing import standing_of
-from movements.app.web.filter_fields import FilterField
+from movements.app.web.filter_fields import FilterField, SearchField
 from movements.app.web.forms import CheckboxListField, Form, MaxItems, options, options_first
 
 STAR_LEVELS = (1, 2, 3, 4, 5)
@@ -133,7 +133,7 @@ class BrowseForm(Form):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Words"), validators=[Optional(), Length(max=200)])
+    q = SearchField(_l("Words"), validators=[Optional(), Length(max=200)])
     skill = FilterField(_l("Skill"), validators=[Optional()])
     country = FilterField(_l("Country"), validators=[Optional()])
     language = FilterField(_l("Language"), validators=[Optional()])

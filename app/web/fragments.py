@@ -17,7 +17,7 @@ import threading
 from collections import OrderedDict
 from typing import ClassVar
 
-from flask import request
+from flask import current_app, get_template_attribute, request
 from flask_babel import get_locale
 from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
@@ -127,3 +127,16 @@ def _check_shows_only_its_key(values, body, template: str | None, lineno: int) -
                     lineno,
                     template,
                 )
+
+
+def kept_field(field) -> Markup:
+    """`forms.field(field)` as first rendered, for a field that says in `shown()` everything
+    its HTML depends on (app/web/filter_fields.py): the filters over a list are on every
+    visit's page, and rendering one field cost a tenth of the page."""
+    key = ("forms.field", str(get_locale()), request.script_root, field.shown())
+    parts = current_app.jinja_env.kept_parts
+    part = parts.get(key)
+    if part is None:
+        part = get_template_attribute("forms.html", "field")(field)
+        parts.put(key, part)
+    return part

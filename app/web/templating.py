@@ -15,7 +15,7 @@ from werkzeug.local import LocalProxy
 
 from movements.app.core import taxonomy
 from movements.app.web import submissions
-from movements.app.web.fragments import KeptFragments
+from movements.app.web.fragments import KeptFragments, kept_field
 
 # the names templates give the fixed choices' labels
 LABELS = {
@@ -156,6 +156,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         url_for=fixed_url,
         asset_url=asset_url,
+        kept_field=kept_field,
         submission_key=submissions.new_key,
         unpack=taxonomy.unpack,
         # names in the language of each request, not of the first one
