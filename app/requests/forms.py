@@ -144,7 +144,8 @@ class BrowseForm(Form):
         default="open",
         validators=[Optional()],
     )
-    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=500)])
+    # never shown as a field; a label given spares WTForms translating one made from the name
+    page = IntegerField("", default=1, validators=[Optional(), NumberRange(min=1, max=500)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
