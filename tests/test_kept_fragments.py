@@ -16,7 +16,7 @@ from movements.app.requests import rules as requests_rules
 from movements.app.requests.forms import BrowseForm
 from movements.app.staff.accounts import add_staff
 from movements.app.web.fragments import KeptParts, kept_field
-from tests.support.accounts import request_fields, sign_in
+from tests.support.accounts import post, request_fields, sign_in
 
 
 @pytest.mark.parametrize(
@@ -122,3 +122,18 @@ def test_a_kept_filter_field_is_what_a_fresh_rendering_shows(app):
                 field = get_template_attribute("forms.html", "field")
                 for name in ("q", "skill"):
                     assert kept_field(form[name]) == field(form[name]), (query, locale, name)
+
+
+def test_a_kept_part_is_dropped_once_older_than_its_age():
+    parts = KeptParts(size=2, max_age=-1.0)  # older than its age as soon as kept
+    parts.put("a", "A")
+    assert parts.get("a") is None
+    assert len(parts) == 0
+
+
+def test_a_change_through_the_site_forgets_every_kept_part(app, client, activist, help_request):
+    sign_in(client, activist)
+    client.get("/requests")
+    assert len(app.jinja_env.kept_parts) > 0
+    assert post(client, "/logout").status_code == 302
+    assert len(app.jinja_env.kept_parts) == 0

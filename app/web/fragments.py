@@ -11,13 +11,19 @@ That holds only if the part shows nothing beyond its key. The tag checks it when
 is compiled: a part that reads a name that is neither one of its key's values, nor set inside
 it, nor one of the few names that are the same for a whole language (below) is a template
 error, so a CSRF token or a visitor's name cannot slip into a kept part unnoticed.
+
+A kept row holds a request's title in memory. So that no title outlives its request there for
+long (one withdrawn, removed or deleted with its account), every change made through the site
+empties the store, as it empties the kept pages (app/web/pagecache.py), and a part is kept at
+most KEPT_SECONDS, which bounds it for changes made through another process.
 """
 
 import threading
+import time
 from collections import OrderedDict
 from typing import ClassVar
 
-from flask import current_app, get_template_attribute, request
+from flask import Flask, current_app, get_template_attribute, request
 from flask_babel import get_locale
 from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
@@ -47,29 +53,41 @@ SAME_FOR_A_LANGUAGE = frozenset(
     }
 )
 KEPT_PARTS = 20_000  # a row is about 400 bytes: at most some 8 MiB in all
+KEPT_SECONDS = 300.0
+CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class KeptParts:
-    """A bounded store of rendered parts, the least recently used dropped first."""
+    """A bounded store of rendered parts, each for at most `max_age` seconds, the least
+    recently used dropped first."""
 
-    def __init__(self, size: int):
-        self.size = size
+    def __init__(self, size: int, max_age: float = KEPT_SECONDS):
+        self.size, self.max_age = size, max_age
         self._parts: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key):
         with self._lock:
-            part = self._parts.get(key)
-            if part is not None:
-                self._parts.move_to_end(key)
+            entry = self._parts.get(key)
+            if entry is None:
+                return None
+            kept_at, part = entry
+            if time.monotonic() - kept_at > self.max_age:
+                del self._parts[key]
+                return None
+            self._parts.move_to_end(key)
             return part
 
     def put(self, key, part) -> None:
         with self._lock:
-            self._parts[key] = part
+            self._parts[key] = (time.monotonic(), part)
             self._parts.move_to_end(key)
             while len(self._parts) > self.size:
                 self._parts.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._parts.clear()
 
     def __len__(self) -> int:
         return len(self._parts)
@@ -140,3 +158,14 @@ def kept_field(field) -> Markup:
         part = get_template_attribute("forms.html", "field")(field)
         parts.put(key, part)
     return part
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension(KeptFragments)
+    app.jinja_env.globals["kept_field"] = kept_field
+
+    @app.after_request
+    def _forget_kept_parts_after_a_change(response):
+        if request.method in CHANGING_METHODS and response.status_code < 400:
+            app.jinja_env.kept_parts.clear()
+        return response

@@ -14,8 +14,7 @@ from markupsafe import Markup
 from werkzeug.local import LocalProxy
 
 from movements.app.core import taxonomy
-from movements.app.web import submissions
-from movements.app.web.fragments import KeptFragments, kept_field
+from movements.app.web import fragments, submissions
 
 # the names templates give the fixed choices' labels
 LABELS = {
@@ -134,7 +133,7 @@ def init_app(app: Flask) -> None:
         return built[key]
 
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.add_extension(KeptFragments)
+    fragments.init_app(app)
     # pages travel over slow Tor circuits: no blank lines left behind by template tags
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -156,7 +155,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         url_for=fixed_url,
         asset_url=asset_url,
-        kept_field=kept_field,
         submission_key=submissions.new_key,
         unpack=taxonomy.unpack,
         # names in the language of each request, not of the first one
