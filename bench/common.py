@@ -107,7 +107,8 @@ class Server:
         deadline = time.monotonic() + SERVER_START_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the server stopped: {' '.join(self.command)}")
+                printed = Path(self.output.name).read_text() if self.output else ""
+                raise RuntimeError(f"the server stopped: {' '.join(self.command)}\n{printed}")
             try:
                 self.headers = get_headers(self.port, "/")
                 return self
