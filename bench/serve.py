@@ -51,7 +51,7 @@ def serve_hello(port: int, processes: int) -> None:
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda _signum, _frame: stopping.set())
-    workers = HelloWorkers(processes, Path(), public)
+    workers = HelloWorkers(processes, Path(), public)  # the bare app has no instance folder
     try:
         workers.start()
         workers.watch(stopping)

@@ -90,16 +90,17 @@ def measure(instance: Path, size: int, runs: int, seconds: float, clients: int) 
     loads = {count: {key: [] for key, *_ in PAGES} for count in counts}
     with Clients(clients) as pool, ExitStack() as stack:
         served = {count: servers(stack, instance, count) for count in counts}
+        jobs = {True: {"account": account}, False: {}}  # signed in or not
         for count in counts:
             for _key, which, path, signed in PAGES:
                 # a signed-in client signs in here, once per server, and keeps its session
-                job = {"account": account} if signed else {}
-                pool.run(served[count][which].port, [path], WARM_UP_SECONDS, clients, **job)
+                server = served[count][which]
+                pool.run(server.port, [path], WARM_UP_SECONDS, clients, **jobs[signed])
         for _ in range(runs):
             for count in counts:
                 for key, which, path, signed in PAGES:
-                    job = {"account": account} if signed else {}
-                    load = timed(pool, served[count][which], path, seconds, clients, **job)
+                    server = served[count][which]
+                    load = timed(pool, server, path, seconds, clients, **jobs[signed])
                     loads[count][key].append(load)
     by_processes = {count: compared(loads[count]) for count in counts}
     production = by_processes[WORKERS]
