@@ -21,25 +21,21 @@ listener (app/web/faces.py) would need a second server. Revisit if that changes.
 from __future__ import annotations
 
 import argparse
-import http.client
 import importlib.util
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import LOOPBACK, Clients, free_port, median  # noqa: E402
+from bench.common import LOOPBACK, Clients, Server, median, serve_command  # noqa: E402
 from bench.data import fill, reader_account  # noqa: E402
 
 CORES = os.cpu_count() or 1
 THREADS = 8  # per process, as app/cli/server.py gives waitress
 CLIENTS = 4
-START_SECONDS = 90
 SIGN_IN_LEAD = 15.0  # seconds for 4 clients to sign in (argon2, a 503 and a retry or two)
 FACTORY = "movements.app.factory:create_app"
 
@@ -47,11 +43,9 @@ FACTORY = "movements.app.factory:create_app"
 def candidates(port: int, instance: Path) -> dict[str, list[str]]:
     """Each server's command line, serving the instance on 127.0.0.1:port."""
     python = sys.executable
-    serve = [python, "-m", "movements.app.cli", "serve", "--no-onion", "--instance", str(instance)]
-    serve += ["--port", str(port)]
     commands = {
-        "waitress, 1 process (baseline)": [*serve, "--workers", "1"],
-        f"waitress, {CORES} processes (`--workers {CORES}`)": [*serve, "--workers", str(CORES)],
+        "waitress, 1 process (baseline)": serve_command(instance, port, 1),
+        f"waitress, {CORES} processes (`--workers {CORES}`)": serve_command(instance, port, CORES),
     }
     if importlib.util.find_spec("gunicorn"):
         commands[f"gunicorn gthread, {CORES} processes"] = [
@@ -69,46 +63,8 @@ def candidates(port: int, instance: Path) -> dict[str, list[str]]:
     return commands
 
 
-class Running:
-    """One candidate's processes, with what they print kept in a file."""
-
-    def __init__(self, command: list[str], port: int, instance: Path, log: Path):
-        self.port, self.log = port, log
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("MOVEMENTS_")}
-        environment["MOVEMENTS_INSTANCE"] = str(instance)
-        self.output = log.open("w")
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=environment, stdout=self.output, stderr=subprocess.STDOUT
-        )
-        deadline = time.monotonic() + START_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{command[:4]} stopped:\n{log.read_text()}")
-            try:
-                self.headers = get_headers(port, "/healthz")
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"{command[:4]} did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=60)
-        self.output.close()
-
-    def lines_logged(self) -> int:
-        return len(self.log.read_text().splitlines())
-
-
-def get_headers(port: int, path: str) -> dict[str, str]:
-    connection = http.client.HTTPConnection(LOOPBACK, port, timeout=5)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        response.read()
-        return {name.lower(): value for name, value in response.getheaders()}
-    finally:
-        connection.close()
+def lines_logged(log: Path) -> int:
+    return len(log.read_text().splitlines())
 
 
 def measure(size: int, runs: int, seconds: float) -> dict:
@@ -119,12 +75,19 @@ def measure(size: int, runs: int, seconds: float) -> dict:
         account = reader_account(instance)
         with Clients(CLIENTS) as pool:
             for name in candidates(0, instance):
-                port = free_port()  # a fresh port each: nothing waits on the last one's
-                command = candidates(port, instance)[name]
-                server = Running(command, port, instance, Path(folder) / "log.txt")
-                try:
+                log = Path(folder) / "log.txt"
+                with (
+                    log.open("w") as output,
+                    Server(
+                        # a fresh port each: nothing waits on the last one's
+                        command=lambda port, name=name: candidates(port, instance)[name],
+                        environment={"MOVEMENTS_INSTANCE": str(instance)},
+                        output=output,
+                    ) as server,
+                ):
+                    port = server.port
                     pool.run(port, ["/requests"], 1.0, CLIENTS)  # warm up
-                    logged_before = server.lines_logged()  # start-up text is out by now
+                    logged_before = lines_logged(log)  # start-up text is out by now
                     anonymous, signed_in = [], []
                     for _ in range(runs):
                         anonymous.append(pool.run(port, ["/requests"], seconds, CLIENTS))
@@ -140,9 +103,7 @@ def measure(size: int, runs: int, seconds: float) -> dict:
                         )
                     loads = anonymous + signed_in
                     answered = sum(len(load.latencies) for load in loads)
-                    logged = server.lines_logged() - logged_before
-                finally:
-                    server.stop()
+                    logged = lines_logged(log) - logged_before
                 results[name] = {
                     "anonymous": median([load.per_second for load in anonymous]),
                     "anonymous_p50": median([load.p50 for load in anonymous]),

@@ -1,7 +1,8 @@
-"""What every benchmark shares: a server in its own process, clients in theirs, and statistics.
+"""What every benchmark shares: a server in its own processes, clients in theirs, and statistics.
 
-The server is `app.server.serve` (waitress with the production options) in a subprocess, so
-clients never share its interpreter; each client is a process with one keep-alive connection.
+The server is `app.cli.server.serve` (waitress with the production options) in a subprocess,
+or `movements serve` with its workers, so clients never share its interpreters; each client is
+a process with one keep-alive connection.
 Everything listens and connects on 127.0.0.1 only, and every loop is bounded by a deadline
 and a request count.
 """
@@ -20,8 +21,10 @@ import time
 import urllib.parse
 import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
@@ -45,53 +48,129 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-class Server:
-    """`python -m bench.serve …` on a free loopback port, for a `with` block."""
+def serve_command(instance: Path, port: int, workers: int) -> list[str]:
+    """`movements serve` as production runs it (app/cli/workers.py's processes), without tor."""
+    return [
+        sys.executable, "-m", "movements.app.cli", "serve", "--no-onion",
+        "--instance", str(instance), "--port", str(port), "--workers", str(workers),
+    ]  # fmt: skip
 
-    def __init__(self, *arguments: str, environment: dict | None = None):
+
+def get_headers(port: int, path: str) -> dict[str, str]:
+    """The headers of one answer to GET `path`, names in lower case."""
+    connection = http.client.HTTPConnection(LOOPBACK, port, timeout=5)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return {name.lower(): value for name, value in response.getheaders()}
+    finally:
+        connection.close()
+
+
+class Server:
+    """A server on a free loopback port, in its own processes, for a `with` block.
+
+    `Server("app", INSTANCE)` or `Server("hello", …)` runs `python -m bench.serve … PORT`;
+    `command`, given the port, gives any other command line (`serve_command`). What the server
+    prints goes to `output` (an open file) or nowhere; its errors to the benchmark's own.
+    """
+
+    def __init__(
+        self,
+        *arguments: str,
+        environment: dict | None = None,
+        command: Callable[[int], list[str]] | None = None,
+        output: IO | None = None,
+    ):
         self.port = free_port()
-        self.arguments = [*arguments, str(self.port)]
+        self.command = (
+            command(self.port)
+            if command
+            else [sys.executable, "-m", "bench.serve", *arguments, str(self.port)]
+        )
         self.environment = environment
+        self.output = output
+        self.headers: dict[str, str] = {}  # of its first answer
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> "Server":
         environment = {k: v for k, v in os.environ.items() if not k.startswith("MOVEMENTS_")}
         environment.update(self.environment or {})
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bench.serve", *self.arguments],
+            self.command,
             cwd=ROOT,
             env=environment,
-            stdout=subprocess.DEVNULL,
+            stdout=self.output or subprocess.DEVNULL,
+            stderr=subprocess.STDOUT if self.output else None,
         )
         deadline = time.monotonic() + SERVER_START_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the server stopped: {self.arguments}")
+                printed = Path(self.output.name).read_text() if self.output else ""
+                raise RuntimeError(f"the server stopped: {' '.join(self.command)}\n{printed}")
             try:
-                with urllib.request.urlopen(f"http://{LOOPBACK}:{self.port}/", timeout=5):
-                    return self
+                self.headers = get_headers(self.port, "/")
+                return self
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError("the server did not start")
+        self.__exit__()
+        raise RuntimeError(f"the server did not start: {' '.join(self.command)}")
 
     def __exit__(self, *_exc) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        self.process.terminate()  # SIGTERM: its workers drain and stop too
+        self.process.wait(timeout=60)
 
     def processor_seconds(self) -> float:
-        """Processor time the server process has used so far, all its threads, user and system.
-
-        Unlike pages per second, this does not depend on what else the cores are doing: a busy
-        machine makes a page wait longer, not cost more.
-        """
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """Processor time the server has used so far: its own process and all its workers."""
+        return processor_seconds(self.process.pid)
 
     def peak_memory_mib(self) -> float:
-        """The server process's peak resident memory so far (VmHWM)."""
+        """The server's first process's peak resident memory so far (VmHWM)."""
         status = Path(f"/proc/{self.process.pid}/status").read_text()
         kib = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
         return kib / 1024
+
+
+def _stat(pid: int) -> list[str]:
+    """/proc/PID/stat after the command's name (which may hold spaces): [1] is the parent."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def process_tree(root: int) -> list[int]:
+    """`root` and every process descended from it (a server and its workers), from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int(_stat(int(entry.name))[1])
+            except (FileNotFoundError, ProcessLookupError):  # it ended meanwhile
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    tree, pending = [], [root]
+    while pending:
+        pid = pending.pop()
+        tree.append(pid)
+        pending += children.get(pid, [])
+    return tree
+
+
+def processor_seconds(root: int) -> float:
+    """Processor time used so far by `root` and its descendants, every thread, user and system.
+
+    Each process counts its own time and that of its children that ended and were waited for
+    (a worker replaced mid-run), so the sum covers the whole server however its work is split.
+    Unlike pages per second, this does not depend on what else the cores are doing: a busy
+    machine makes a page wait longer, not cost more.
+    """
+    ticks = 0
+    for pid in process_tree(root):
+        try:
+            fields = _stat(pid)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        ticks += sum(int(fields[index]) for index in (11, 12, 13, 14))  # utime … cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
