@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import LOOPBACK, Clients, Server, median, serve_command  # noqa: E402
 from bench.data import fill, reader_account  # noqa: E402
+from movements.app.cli.server import THREADS  # noqa: E402  # per process, as waitress gets
 
 CORES = os.cpu_count() or 1
-THREADS = 8  # per process, as app/cli/server.py gives waitress
 CLIENTS = 4
 SIGN_IN_LEAD = 15.0  # seconds for 4 clients to sign in (argon2, a 503 and a retry or two)
 FACTORY = "movements.app.factory:create_app"

@@ -32,6 +32,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.throughput_goals import goals  # noqa: E402
+from movements.app.cli.server import THREADS  # noqa: E402
 
 RESULTS = BENCH / "RESULTS.md"
 OTHER_BENCHMARKS = ["bench_crypto.py", "bench_onion.py", "bench_alerts.py", "bench_servers.py"]
@@ -187,8 +188,8 @@ def markdown(figures: dict, others: dict[str, str], settings: dict) -> str:
         f"- System: {m['system']}; Python {m['python']}; SQLite {m['sqlite']}",
         f"- Load average over the last minute: {figures['load_before']:.2f} when the run began, "
         f"{figures['load_after']:.2f} when it ended (other work on these cores adds noise)",
-        "- Server: `app.cli.server.serve` (waitress, 8 threads) in its own process, and in "
-        "section 2 also `movements serve` with its workers; clients are separate processes "
+        f"- Server: `app.cli.server.serve` (waitress, {THREADS} page threads) in its own process, "
+        "and in section 2 also `movements serve` with its workers; clients are separate processes "
         "with keep-alive connections, all on 127.0.0.1 and on the same cores",
     ]
     if figures.get("before"):

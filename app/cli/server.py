@@ -24,7 +24,14 @@ from waitress import create_server, wasyncore
 from movements.app.cli.lanes import Lanes, password_paths
 from movements.app.web.faces import StaffListener
 
-THREADS = 8
+# page threads per process. waitress reads each request whole and buffers each answer in its
+# event loop, so a thread is busy only while the app runs: CPU work, under one interpreter lock.
+# Eight threads rendering at once cost each page a quarter more processor time than two (the
+# lock passed back and forth, caches shared), measured with bench/throughput.py on 2 cores:
+# 2 workers gave 314 signed-in pages/s with 8 threads, 419 with 2, 437 with 1. Two keep a
+# second request going while one waits for the database's write lock; more processes
+# (`--workers`) are the way to more at once.
+THREADS = 2
 OPTIONS = {"threads": THREADS, "ident": "", "clear_untrusted_proxy_headers": True}
 BACKLOG = 1024
 UNIX_SOCKET_MODE = 0o660  # the service's user and, by ACL, tor and nginx (deploy/systemd)
