@@ -8,18 +8,12 @@ leaves the page threads and most of the processor to everyone else. Sign-ins bey
 argon2 pool takes are still answered at once, 503 with Retry-After (app/keys/argon2_pool.py).
 """
 
-import logging
-import os
-import sys
-import threading
 import time
 
 from flask import Flask
 from waitress.task import ThreadedTaskDispatcher
 
 from movements.app.keys.argon2_pool import PASSWORD_CHECKS_AT_ONCE
-
-logger = logging.getLogger(__name__)
 
 # the forms whose POST hashes or checks a password
 PASSWORD_ENDPOINTS = frozenset(
@@ -33,7 +27,6 @@ PASSWORD_ENDPOINTS = frozenset(
 )
 # one more thread than there are password checks at once, so a refusal never waits for one
 PASSWORD_THREADS = PASSWORD_CHECKS_AT_ONCE + 1
-PASSWORD_NICENESS = 10
 # a password thread serves at most one request in this time, so refusing a flood, however
 # fast its loops send, takes a bounded share of the interpreter from the page threads
 PASSWORD_PACE_SECONDS = 0.01
@@ -45,26 +38,8 @@ def password_paths(app: Flask) -> frozenset[str]:
     )
 
 
-def _lower_priority() -> None:
-    """Lower this thread's CPU priority, where the system lets it: Linux gives each thread
-    its own nice value (elsewhere it is the whole process's), and a sandbox may refuse."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), PASSWORD_NICENESS)
-    except OSError:
-        logger.warning("password threads run at normal priority: setpriority was refused")
-
-
 class _PasswordPool(ThreadedTaskDispatcher):
-    """Threads that give way to the page threads when both want the processor."""
-
-    def start_new_thread(self, target, thread_no):
-        def lowered(number):
-            _lower_priority()
-            target(number)
-
-        super().start_new_thread(lowered, thread_no)
+    """waitress's threads, quiet about their queue."""
 
     def add_task(self, task):
         # waitress's own, less its warning for every queued task: under a flood this queue is

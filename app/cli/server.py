@@ -22,7 +22,9 @@ from flask import Flask
 from waitress import create_server, wasyncore
 
 from movements.app.cli.lanes import Lanes, password_paths
+from movements.app.keys.argon2_pool import ARGON2_SLOTS
 from movements.app.web.faces import StaffListener
+from movements.crypto import argon2_processes
 
 THREADS = 8
 OPTIONS = {"threads": THREADS, "ident": "", "clear_untrusted_proxy_headers": True}
@@ -94,16 +96,18 @@ def serve(
     ]
     stopping = threading.Event()
     _on_stop_signals(stopping.set)
-    if on_ready is not None:
-        on_ready()
-    try:
-        while not stopping.is_set():
-            wasyncore.loop(timeout=LOOP_SECONDS, map=connections, count=1)
-        _drain(servers, connections, time.monotonic() + DRAIN_SECONDS)
-    finally:
-        for server in servers:
-            server.task_dispatcher.shutdown(timeout=1)
-        wasyncore.close_all(connections)
+    # argon2 runs in helper processes of this one, at the lowest priority, while it serves
+    with argon2_processes.running(ARGON2_SLOTS):
+        if on_ready is not None:
+            on_ready()
+        try:
+            while not stopping.is_set():
+                wasyncore.loop(timeout=LOOP_SECONDS, map=connections, count=1)
+            _drain(servers, connections, time.monotonic() + DRAIN_SECONDS)
+        finally:
+            for server in servers:
+                server.task_dispatcher.shutdown(timeout=1)
+            wasyncore.close_all(connections)
 
 
 def _on_stop_signals(handler: Callable[[], None]) -> None:
