@@ -1,8 +1,8 @@
 """One argon2 helper process: runs argon2id for the serving process that started it.
 
 Started by crypto/argon2_processes.py as a fresh interpreter running this file alone (`python -I
-argon2_helper.py`), so it imports nothing but argon2 and the standard library: a few MiB at
-rest, and 64 MiB more only while it hashes. It runs at the lowest CPU priority (nice 19), and
+-B argon2_helper.py`), so it imports nothing but argon2 and the standard library: about 14 MiB
+at rest, and 64 MiB more only while it hashes. It runs at the lowest CPU priority (nice 19), and
 libargon2's own threads inherit it, so a hash takes only what the serving threads leave.
 
 It reads one request at a time from standard input and writes the answer to standard output

@@ -1,13 +1,13 @@
 """argon2id in a few helper processes at the lowest CPU priority, rather than in the server's.
 
-A serving process hashed passwords on its own threads, lowered to nice 10. Under a flood of
-sign-ins its pages slowed fivefold: a lowered thread that held the interpreter's lock (running
-Flask or the database between hashes) was preempted, and the page threads waited for the lock
-behind it; argon2's own threads took the cores meanwhile. Now `running(count)` starts `count`
-helpers (crypto/argon2_helper.py, fresh interpreters: no fork of a threaded process) and every
-argon2id run of this process goes to one of them while it runs. The asking thread waits on a
-pipe, without the lock; the helper runs at nice 19, so the server's threads, never lowered,
-take the processor first. Memory stays bounded: a helper hashes one secret at a time.
+A serving process hashed passwords on its own threads, lowered to nice 10: argon2's threads
+(four a hash) and its 64 MiB ran inside the server, and a lowered thread that held the
+interpreter's lock while preempted could keep the page threads waiting. Now `running(count)`
+starts `count` helpers (crypto/argon2_helper.py, fresh interpreters: no fork of a threaded
+process) and every argon2id run of this process goes to one of them while it runs. The asking
+thread waits on a pipe, without the lock; the helper runs at nice 19, so the server's threads,
+never lowered, take the processor first. Memory stays bounded: a helper hashes one secret at a
+time, so `count` helpers hold at most `count` × 64 MiB.
 
 Helpers end with the server: `running` closes their input when it ends and waits for them, and
 if the server dies, its end of each pipe closes with it and the helper sees its input end. A
@@ -29,9 +29,9 @@ from .argon2_helper import ANSWER, HASHED, REQUEST
 
 HELPER = Path(argon2_helper.__file__)
 ATTEMPTS = 2  # a helper lost mid-hash: the same hash once more, on a new one
-STOP_SECONDS = 5.0
+STOP_SECONDS = 5.0  # a helper's input closed: it ends within a hash; after this it is killed
 # the most a thread waits for an idle helper: only once they are stopped can none come back
-IDLE_WAIT_SECONDS = 60.0  # a helper's input closed: it ends within a hash; after this it is killed
+IDLE_WAIT_SECONDS = 60.0
 
 
 class HelperLost(Exception):
@@ -40,9 +40,9 @@ class HelperLost(Exception):
 
 class _Helper:
     def __init__(self) -> None:
-        # -I: the helper reads nothing from the environment or the user's site packages
+        # -I: nothing read from the environment or the user's site packages; -B: no .pyc written
         self.process = subprocess.Popen(  # noqa: S603 -- this interpreter, our own file
-            [sys.executable, "-I", str(HELPER)],
+            [sys.executable, "-I", "-B", str(HELPER)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             bufsize=0,

@@ -4,10 +4,9 @@ A sign-in costs an argon2 hash, a quarter of a second of a core and 64 MiB; a pa
 few milliseconds. With one pool, a flood of sign-ins filled its queue and every visitor waited
 behind the flood. Here the password forms have a small pool of their own: a flood lengthens
 that pool's queue and keeps its few threads busy, and leaves the page threads to everyone else.
-Its threads keep normal priority (lowered, one holding the interpreter's lock while preempted
-made the page threads wait for it); the hash itself runs in a helper process at nice 19
-(crypto/argon2_processes.py). Sign-ins beyond what the argon2 pool takes are still answered
-503 with Retry-After (app/keys/argon2_pool.py).
+Its threads keep normal priority: the slow part of a sign-in, the hash, runs in a helper
+process at nice 19 (crypto/argon2_processes.py). Sign-ins beyond what the argon2 pool takes
+are still answered 503 with Retry-After (app/keys/argon2_pool.py).
 """
 
 import time

@@ -18,6 +18,7 @@ import pytest
 from movements.app.core.db import database
 from movements.app.keys.argon2_pool import ARGON2_SLOTS
 from movements.crypto import KDF_PARAMETERS, argon2_processes
+from tests.support.accounts import csrf_token
 from tests.support.serving import running_server
 
 from .live import Browser
@@ -154,7 +155,8 @@ def test_the_app_in_a_test_or_a_command_hashes_in_its_own_process(client):
     """Only `serve` starts helpers: an app used in-process (tests, operator commands) starts
     no process of its own and hashes as before."""
     before = _children(os.getpid())
-    answer = client.post("/login", data={"username": "nobody", "password": "not it!!"})
-    assert answer.status_code == 400
+    form = {"csrf_token": csrf_token(client), "username": "nobody", "password": "not it!!"}
+    answer = client.post("/login", data=form)
+    assert "That username and password do not match." in answer.get_data(as_text=True)
     assert _children(os.getpid()) == before
     assert argon2_processes.argon2id_in_helper(b"secret", b"salt" * 4, 1, 8, 1) is None
