@@ -9,6 +9,7 @@ process at nice 19 (crypto/argon2_processes.py). Sign-ins beyond what the argon2
 are still answered 503 with Retry-After (app/keys/argon2_pool.py).
 """
 
+import sys
 import time
 
 from flask import Flask
@@ -31,6 +32,13 @@ PASSWORD_THREADS = PASSWORD_CHECKS_AT_ONCE + 1
 # a password thread serves at most one request in this time, so refusing a flood, however
 # fast its loops send, takes a bounded share of the interpreter from the page threads
 PASSWORD_PACE_SECONDS = 0.01
+# How long a thread may keep the interpreter's lock while another waits for it. While more
+# password forms wait than the lane has threads (a flood), a page thread waiting behind the
+# event loop or a refusal gets its turn after 1 ms: pages' p99 under bench/flood.py fell from
+# ~100 to ~60 ms. Otherwise Python's default (5 ms): at rest the shorter turn cost up to a
+# fifth of the pages per second (bench/throughput.py), so it is kept for floods alone.
+FLOOD_SWITCH_SECONDS = 0.001
+CALM_SWITCH_SECONDS = sys.getswitchinterval()
 
 
 def password_paths(app: Flask) -> frozenset[str]:
@@ -40,7 +48,8 @@ def password_paths(app: Flask) -> frozenset[str]:
 
 
 class _PasswordPool(ThreadedTaskDispatcher):
-    """waitress's threads, quiet about their queue."""
+    """waitress's threads, quiet about their queue, which set the interpreter's turns shorter
+    while a flood fills it."""
 
     def add_task(self, task):
         # waitress's own, less its warning for every queued task: under a flood this queue is
@@ -48,20 +57,30 @@ class _PasswordPool(ThreadedTaskDispatcher):
         with self.lock:
             self.queue.append(task)
             self.queue_cv.notify()
+            if len(self.queue) > PASSWORD_THREADS:
+                sys.setswitchinterval(FLOOD_SWITCH_SECONDS)
+
+    def served(self) -> None:
+        """A password form answered: once none waits, the interpreter's turns are as usual."""
+        with self.lock:
+            if not self.queue:
+                sys.setswitchinterval(CALM_SWITCH_SECONDS)
 
 
 class _Paced:
     """A password-form request whose thread rests, after answering it, for what is left of
     PASSWORD_PACE_SECONDS."""
 
-    def __init__(self, channel):
+    def __init__(self, channel, pool: _PasswordPool):
         self.channel = channel
+        self.pool = pool
 
     def service(self) -> None:
         started = time.monotonic()
         try:
             self.channel.service()
         finally:
+            self.pool.served()
             time.sleep(max(0.0, PASSWORD_PACE_SECONDS - (time.monotonic() - started)))
 
     def cancel(self) -> None:
@@ -87,7 +106,7 @@ class Lanes:
             and getattr(request, "path", None) in self.password_paths
         )
         if password_form:
-            self.passwords.add_task(_Paced(channel))
+            self.passwords.add_task(_Paced(channel, self.passwords))
         else:
             self.pages.add_task(channel)
 

@@ -14,7 +14,6 @@ import os
 import signal
 import socket
 import stat
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -34,11 +33,6 @@ UNIX_SOCKET_MODE = 0o660  # the service's user and, by ACL, tor and nginx (deplo
 # requests in flight get this long to finish after SIGTERM; systemd waits 20 s (TimeoutStopSec)
 DRAIN_SECONDS = 15.0
 LOOP_SECONDS = 0.5  # how soon a stop is noticed
-# How long a thread may keep the interpreter's lock while another waits for it (Python's
-# default is 5 ms). A page thread waiting behind the event loop or a sign-in's form handling
-# gets its turn sooner: under a flood of sign-ins, pages' p99 fell from ~100 to ~60 ms
-# (bench/flood.py); at rest it changed nothing measurable.
-SWITCH_SECONDS = 0.001
 
 # (host and port) for TCP, or a unix socket path: exactly one is given
 Listener = tuple[tuple[str, int] | None, str | None]
@@ -100,7 +94,6 @@ def serve(
         )
         for wsgi_app, sock in wsgi_apps
     ]
-    sys.setswitchinterval(SWITCH_SECONDS)
     stopping = threading.Event()
     _on_stop_signals(stopping.set)
     # argon2 runs in helper processes of this one, at the lowest priority, while it serves
