@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ._blob import as_bytes
+from .argon2_processes import argon2id_in_helper
 from .errors import DecryptionError
 
 VERSION = b"W1"
@@ -217,7 +218,13 @@ def _wrap_v1(
 
 
 def argon2id_key(secret: bytes, salt: bytes, parameters: KdfParameters) -> bytes:
-    """A 32-byte key stretched from a secret by one argon2id run with these parameters."""
+    """A 32-byte key stretched from a secret by one argon2id run with these parameters: in
+    one of the argon2 helper processes when they run (crypto/argon2_processes.py)."""
+    hashed = argon2id_in_helper(
+        secret, salt, parameters.time_cost, parameters.memory_cost, parameters.parallelism
+    )
+    if hashed is not None:
+        return hashed
     return hash_secret_raw(
         secret=secret,
         salt=salt,

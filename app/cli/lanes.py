@@ -2,24 +2,20 @@
 
 A sign-in costs an argon2 hash, a quarter of a second of a core and 64 MiB; a page costs a
 few milliseconds. With one pool, a flood of sign-ins filled its queue and every visitor waited
-behind the flood. Here the password forms have a small pool of their own, whose threads run
-at a lower CPU priority: a flood lengthens that pool's queue, keeps its few threads busy, and
-leaves the page threads and most of the processor to everyone else. Sign-ins beyond what the
-argon2 pool takes are still answered at once, 503 with Retry-After (app/keys/argon2_pool.py).
+behind the flood. Here the password forms have a small pool of their own: a flood lengthens
+that pool's queue and keeps its few threads busy, and leaves the page threads to everyone else.
+Its threads keep normal priority: the slow part of a sign-in, the hash, runs in a helper
+process at nice 19 (crypto/argon2_processes.py). Sign-ins beyond what the argon2 pool takes
+are still answered 503 with Retry-After (app/keys/argon2_pool.py).
 """
 
-import logging
-import os
 import sys
-import threading
 import time
 
 from flask import Flask
 from waitress.task import ThreadedTaskDispatcher
 
 from movements.app.keys.argon2_pool import PASSWORD_CHECKS_AT_ONCE
-
-logger = logging.getLogger(__name__)
 
 # the forms whose POST hashes or checks a password
 PASSWORD_ENDPOINTS = frozenset(
@@ -33,10 +29,16 @@ PASSWORD_ENDPOINTS = frozenset(
 )
 # one more thread than there are password checks at once, so a refusal never waits for one
 PASSWORD_THREADS = PASSWORD_CHECKS_AT_ONCE + 1
-PASSWORD_NICENESS = 10
 # a password thread serves at most one request in this time, so refusing a flood, however
 # fast its loops send, takes a bounded share of the interpreter from the page threads
 PASSWORD_PACE_SECONDS = 0.01
+# How long a thread may keep the interpreter's lock while another waits for it. While more
+# password forms wait than the lane has threads (a flood), a page thread waiting behind the
+# event loop or a refusal gets its turn after 1 ms: pages' p99 under bench/flood.py fell from
+# ~100 to ~60 ms. Otherwise Python's default (5 ms): at rest the shorter turn cost up to a
+# fifth of the pages per second (bench/throughput.py), so it is kept for floods alone.
+FLOOD_SWITCH_SECONDS = 0.001
+CALM_SWITCH_SECONDS = sys.getswitchinterval()
 
 
 def password_paths(app: Flask) -> frozenset[str]:
@@ -45,26 +47,9 @@ def password_paths(app: Flask) -> frozenset[str]:
     )
 
 
-def _lower_priority() -> None:
-    """Lower this thread's CPU priority, where the system lets it: Linux gives each thread
-    its own nice value (elsewhere it is the whole process's), and a sandbox may refuse."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), PASSWORD_NICENESS)
-    except OSError:
-        logger.warning("password threads run at normal priority: setpriority was refused")
-
-
 class _PasswordPool(ThreadedTaskDispatcher):
-    """Threads that give way to the page threads when both want the processor."""
-
-    def start_new_thread(self, target, thread_no):
-        def lowered(number):
-            _lower_priority()
-            target(number)
-
-        super().start_new_thread(lowered, thread_no)
+    """waitress's threads, quiet about their queue, which set the interpreter's turns shorter
+    while a flood fills it."""
 
     def add_task(self, task):
         # waitress's own, less its warning for every queued task: under a flood this queue is
@@ -72,20 +57,30 @@ class _PasswordPool(ThreadedTaskDispatcher):
         with self.lock:
             self.queue.append(task)
             self.queue_cv.notify()
+            if len(self.queue) > PASSWORD_THREADS:
+                sys.setswitchinterval(FLOOD_SWITCH_SECONDS)
+
+    def served(self) -> None:
+        """A password form answered: once none waits, the interpreter's turns are as usual."""
+        with self.lock:
+            if not self.queue:
+                sys.setswitchinterval(CALM_SWITCH_SECONDS)
 
 
 class _Paced:
     """A password-form request whose thread rests, after answering it, for what is left of
     PASSWORD_PACE_SECONDS."""
 
-    def __init__(self, channel):
+    def __init__(self, channel, pool: _PasswordPool):
         self.channel = channel
+        self.pool = pool
 
     def service(self) -> None:
         started = time.monotonic()
         try:
             self.channel.service()
         finally:
+            self.pool.served()
             time.sleep(max(0.0, PASSWORD_PACE_SECONDS - (time.monotonic() - started)))
 
     def cancel(self) -> None:
@@ -111,7 +106,7 @@ class Lanes:
             and getattr(request, "path", None) in self.password_paths
         )
         if password_form:
-            self.passwords.add_task(_Paced(channel))
+            self.passwords.add_task(_Paced(channel, self.passwords))
         else:
             self.pages.add_task(channel)
 

@@ -22,7 +22,9 @@ from flask import Flask
 from waitress import create_server, wasyncore
 
 from movements.app.cli.lanes import Lanes, password_paths
+from movements.app.keys.argon2_pool import ARGON2_SLOTS
 from movements.app.web.faces import StaffListener
+from movements.crypto import argon2_processes
 
 # page threads per process. waitress reads each request whole and buffers each answer in its
 # event loop, so a thread is busy only while the app runs: CPU work, under one interpreter lock.
@@ -101,16 +103,18 @@ def serve(
     ]
     stopping = threading.Event()
     _on_stop_signals(stopping.set)
-    if on_ready is not None:
-        on_ready()
-    try:
-        while not stopping.is_set():
-            wasyncore.loop(timeout=LOOP_SECONDS, map=connections, count=1)
-        _drain(servers, connections, time.monotonic() + DRAIN_SECONDS)
-    finally:
-        for server in servers:
-            server.task_dispatcher.shutdown(timeout=1)
-        wasyncore.close_all(connections)
+    # argon2 runs in helper processes of this one, at the lowest priority, while it serves
+    with argon2_processes.running(ARGON2_SLOTS):
+        if on_ready is not None:
+            on_ready()
+        try:
+            while not stopping.is_set():
+                wasyncore.loop(timeout=LOOP_SECONDS, map=connections, count=1)
+            _drain(servers, connections, time.monotonic() + DRAIN_SECONDS)
+        finally:
+            for server in servers:
+                server.task_dispatcher.shutdown(timeout=1)
+            wasyncore.close_all(connections)
 
 
 def _on_stop_signals(handler: Callable[[], None]) -> None:

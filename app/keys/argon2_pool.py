@@ -1,5 +1,8 @@
 """Argon2 runs in a pool as wide as the cores, so memory stays bounded (64 MiB a hash).
 
+While `movements serve` serves, each slot's hash runs in one of as many helper processes at
+the lowest CPU priority (crypto/argon2_processes.py, started in app/cli/server.py).
+
 A visitor who finds every slot taken is told to come back in a moment (503 with Retry-After)
 rather than a page waiting without end.
 """

@@ -147,7 +147,8 @@ def test_every_service_has_the_same_sandbox(unit):
         assert settings.get(key) == [value], f"{unit.name}: {key}={settings.get(key)}"
     filters = ["@system-service", "~@privileged @resources"]
     if unit.name == "movements.service":
-        filters.append("setpriority")  # its password threads give way to pages (app/lanes.py)
+        # its argon2 helpers lower their own priority (crypto/argon2_helper.py)
+        filters.append("setpriority")
     assert settings["SystemCallFilter"] == filters
     # Everything the service can write is not executable.
     assert settings["NoExecPaths"] == ["/"]
