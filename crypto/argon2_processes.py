@@ -81,8 +81,9 @@ class Helpers:
         self._all: list[_Helper] = []
         self._lock = threading.Lock()
         self._stopped = False
+        self._count = count
         for _ in range(count):
-            self._add()
+            self._add()  # a helper that cannot start at start-up stops the start-up
 
     def _add(self) -> None:
         with self._lock:
@@ -111,8 +112,23 @@ class Helpers:
                     self._idle.put(helper)
         raise HelperLost
 
+    def _refill(self) -> None:
+        """Start helpers until there are `count` again; one the system will not start now (no
+        memory, too many processes) is tried again at the next hash."""
+        while True:
+            with self._lock:
+                if self._stopped or len(self._all) >= self._count:
+                    return
+            try:
+                self._add()
+            except OSError:
+                return
+
     def _take(self) -> _Helper:
         """An idle helper still alive: one found dead (killed while idle) is replaced first."""
+        self._refill()
+        if not self._all:
+            raise HelperLost
         for _found in range(len(self._all) + 1):
             try:
                 helper = self._idle.get(timeout=IDLE_WAIT_SECONDS)
@@ -129,7 +145,7 @@ class Helpers:
                 self._all.remove(helper)
         helper.process.kill()
         helper.stop()
-        self._add()
+        self._refill()
 
     def stop(self) -> None:
         with self._lock:

@@ -11,6 +11,8 @@ import os
 import threading
 from contextlib import contextmanager
 
+from movements.crypto.argon2_processes import HelperLost
+
 ARGON2_WAIT_SECONDS = 2.0
 # hashes running at once in this process; `movements serve` prints workers × slots × 64 MiB
 ARGON2_SLOTS = os.cpu_count() or 1
@@ -27,11 +29,17 @@ _argon2_slots = threading.BoundedSemaphore(ARGON2_SLOTS)
 
 @contextmanager
 def argon2_slot():
-    """Hold one of the argon2 slots; each hash takes 64 MiB, so memory stays bounded too."""
+    """Hold one of the argon2 slots; each hash takes 64 MiB, so memory stays bounded too.
+
+    A hash whose helper process ended twice, or that no helper could be started for, is
+    answered as a busy moment (503 with Retry-After), not as an error.
+    """
     if not _argon2_slots.acquire(timeout=ARGON2_WAIT_SECONDS):
         raise Busy
     try:
         yield
+    except HelperLost:
+        raise Busy from None
     finally:
         _argon2_slots.release()
 
