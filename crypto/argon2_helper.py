@@ -49,22 +49,28 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
+def argon2id_raw(secret: bytes, salt: bytes, passes: int, kib: int, lanes: int) -> bytes:
+    """The one argon2id run, in a helper or in the serving process alike (crypto/userkeys.py):
+    32 bytes, version 0x13 pinned, since the stored formats depend on it."""
+    return hash_secret_raw(
+        secret=secret,
+        salt=salt,
+        time_cost=passes,
+        memory_cost=kib,
+        parallelism=lanes,
+        hash_len=HASH_LENGTH,
+        type=Type.ID,
+        version=ARGON2_VERSION,
+    )
+
+
 def answer(request: bytes, read) -> bytes:
     passes, kib, lanes, secret_length, salt_length = REQUEST.unpack(request)
     secret, salt = read(secret_length), read(salt_length)
     if secret is None or salt is None:
         raise EOFError
     try:
-        hashed = hash_secret_raw(
-            secret=secret,
-            salt=salt,
-            time_cost=passes,
-            memory_cost=kib,
-            parallelism=lanes,
-            hash_len=HASH_LENGTH,
-            type=Type.ID,
-            version=ARGON2_VERSION,
-        )
+        hashed = argon2id_raw(secret, salt, passes, kib, lanes)
     except HashingError as error:
         message = str(error).encode("utf-8", "replace")[:1000]
         return ANSWER.pack(FAILED, len(message)) + message

@@ -54,7 +54,6 @@ SALT_SIZE = 16
 VERIFIER_SIZE = KEY_SIZE = 32
 VERIFIER_CONTEXT = b"movements password record v1: verifier"
 WRAPPING_CONTEXT = b"movements password record v1: wrapping key"
-_ARGON2_VERSION = 0x13
 _RECORD = re.compile(
     r"\$argon2id-hkdf-v1\$m=([0-9]{1,10}),t=([0-9]{1,10}),p=([0-9]{1,10})"
     r"\$([A-Za-z0-9+/]{22})\$([A-Za-z0-9+/]{43})"

@@ -25,12 +25,12 @@ cannot make a sign-in allocate gigabytes.
 import os
 from dataclasses import dataclass
 
-from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ._blob import as_bytes
+from .argon2_helper import argon2id_raw
 from .argon2_processes import argon2id_in_helper
 from .errors import DecryptionError
 
@@ -46,7 +46,6 @@ _NONCE_AT = _SALT_AT + SALT_SIZE
 HEADER_SIZE = _NONCE_AT + NONCE_SIZE
 WRAPPED_SIZE = HEADER_SIZE + KEY_SIZE + TAG_SIZE
 MAX_SECRET_LENGTH = 1024  # characters; the app's own limits are lower, this bounds the KDF input
-_ARGON2_VERSION = 0x13  # part of the W1 format, so pinned here rather than taken from argon2
 
 
 @dataclass(frozen=True)
@@ -225,15 +224,8 @@ def argon2id_key(secret: bytes, salt: bytes, parameters: KdfParameters) -> bytes
     )
     if hashed is not None:
         return hashed
-    return hash_secret_raw(
-        secret=secret,
-        salt=salt,
-        time_cost=parameters.time_cost,
-        memory_cost=parameters.memory_cost,
-        parallelism=parameters.parallelism,
-        hash_len=KEY_SIZE,
-        type=Type.ID,
-        version=_ARGON2_VERSION,
+    return argon2id_raw(
+        secret, salt, parameters.time_cost, parameters.memory_cost, parameters.parallelism
     )
 
 
