@@ -137,3 +137,8 @@ def test_a_change_through_the_site_forgets_every_kept_part(app, client, activist
     assert len(app.jinja_env.kept_parts) > 0
     assert post(client, "/logout").status_code == 302
     assert len(app.jinja_env.kept_parts) == 0
+
+
+def test_a_kept_part_renders_outside_a_request_too(app):
+    with app.app_context(), force_locale("en"):  # as a mail is rendered
+        assert render_template_string("{% kept %}{{ _('Requests') }}{% endkept %}") == "Requests"

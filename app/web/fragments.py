@@ -23,7 +23,7 @@ import time
 from collections import OrderedDict
 from typing import ClassVar
 
-from flask import Flask, current_app, get_template_attribute, request
+from flask import Flask, current_app, get_template_attribute, has_request_context, request
 from flask_babel import get_locale
 from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
@@ -118,7 +118,7 @@ class KeptFragments(Extension):
         place, locale, *values = key
         if not isinstance(locale, str):  # a macro imported without the page's context
             locale = str(get_locale())
-        key = (place, locale, request.script_root, *values)
+        key = (place, locale, _script_root(), *values)
         parts = self.environment.kept_parts
         part = parts.get(key)
         if part is None:
@@ -126,6 +126,11 @@ class KeptFragments(Extension):
             part = Markup(caller())  # noqa: S704
             parts.put(key, part)
         return part
+
+
+def _script_root() -> str:
+    """Where the part's links start: a page rendered outside a request (a mail) has none."""
+    return request.script_root if has_request_context() else ""
 
 
 def _check_shows_only_its_key(values, body, template: str | None, lineno: int) -> None:
@@ -151,7 +156,7 @@ def kept_field(field) -> Markup:
     """`forms.field(field)` as first rendered, for a field that says in `shown()` everything
     its HTML depends on (app/web/filter_fields.py): the filters over a list are on every
     visit's page, and rendering one field cost a tenth of the page."""
-    key = ("forms.field", str(get_locale()), request.script_root, field.shown())
+    key = ("forms.field", str(get_locale()), _script_root(), field.shown())
     parts = current_app.jinja_env.kept_parts
     part = parts.get(key)
     if part is None:
