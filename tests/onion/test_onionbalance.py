@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import queue
 import re
 import shutil
 import socket
@@ -29,6 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from stem import HSDescAction
+from stem.control import Controller, EventType
+from stem.descriptor.hidden_service import HiddenServiceDescriptorV3
 
 from movements.onion.balance import OB_CONFIG_FILE
 from movements.onion.keys import ServiceKey, write_hidden_service_dir
@@ -144,6 +148,44 @@ def wait_for_both_backends(log: Path, seconds: float = 240.0) -> None:
     raise AssertionError(f"no master descriptor from both backends:\n{log.read_text()[-3000:]}")
 
 
+def intro_point_keys(client: Controller, address: str, timeout: float = 60.0) -> set[bytes]:
+    """The introduction points (their auth keys) of `address` in the descriptor the client's tor
+    fetches from the HSDirs now; HSFETCH also replaces the descriptor the client had cached."""
+    answers: queue.Queue = queue.Queue()
+    ends = (HSDescAction.RECEIVED, HSDescAction.FAILED)
+
+    def heard(event) -> None:
+        if event.address == address and event.action in ends:
+            answers.put(event.action)
+
+    client.add_event_listener(heard, EventType.HS_DESC)
+    try:
+        client.msg(f"HSFETCH {address}")
+        if answers.get(timeout=timeout) != HSDescAction.RECEIVED:
+            return set()
+    finally:
+        client.remove_event_listener(heard)
+    outer = HiddenServiceDescriptorV3.from_str(client.get_info(f"hs/client/desc/id/{address}"))
+    return {point.auth_key_cert.key for point in outer.decrypt(address).introduction_points}
+
+
+def wait_until_the_client_sees_both_backends(
+    client: Controller, master: str, backends: dict[str, str], seconds: float = 240.0
+) -> None:
+    """Until the master descriptor the client's tor holds lists introduction points of each
+    backend. The HSDirs may still serve an earlier master descriptor, built from one backend,
+    after onionbalance logs its new one; a client that cached that one would reach one backend."""
+    deadline = time.monotonic() + seconds
+    while True:
+        listed = intro_point_keys(client, master)
+        shared = {name: len(listed & intro_point_keys(client, at)) for name, at in backends.items()}
+        if all(shared.values()):
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the client's master descriptor lists, per backend: {shared}")
+        time.sleep(5)
+
+
 def fetch_on_new_circuits(url: str, socks, label: str, seconds: float = 120.0):
     """GET `url`, each failed attempt retried on a new circuit (bounded by `seconds`)."""
     deadline = time.monotonic() + seconds
@@ -229,6 +271,9 @@ def balanced(tor_network: PrivateTorNetwork, onionbalance: Path) -> Iterator[Bal
             )
         )
         wait_for_both_backends(base / "onionbalance.log")
+        wait_until_the_client_sees_both_backends(
+            tor_network.controller(tor_network.client), master_address, backends
+        )
         yield layout
 
 
