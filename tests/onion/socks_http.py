@@ -198,14 +198,15 @@ def fetch_with_retry(
     cookies: dict[str, str] | None = None,
     *,
     socks: tuple[str, int] | None = None,
-    deadline: float = 90.0,
+    deadline: float = 180.0,
     timeout: float = 60.0,
     isolation: str | None = None,
 ) -> Response:
     """:func:`fetch`, retried on transient SOCKS and connection errors until ``deadline`` s.
 
     The first fetch of a fresh onion often fails while its descriptor reaches the directories;
-    a missing client authorization (0xF4) is not transient and is raised at once.
+    a missing client authorization (0xF4) is not transient and is raised at once. Under the
+    whole suite's load tor has taken over 60 s to answer twice in a row, hence three chances.
     """
     end = time.monotonic() + deadline
     delay = 0.5
