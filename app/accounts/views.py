@@ -16,7 +16,7 @@ from movements.app.accounts.forms import (
 )
 from movements.app.accounts.signup import sign_up
 from movements.app.core.taxonomy import pack, unpack
-from movements.app.keys import contacts, feed_tokens
+from movements.app.keys import argon2_pool, contacts, feed_tokens
 from movements.app.mail import addresses as mail_addresses
 from movements.app.mail import settings as mail_settings
 from movements.app.web.csrf import shows_form_again
@@ -30,8 +30,24 @@ WHERE_USED = _l(
 )
 
 
+# the forms whose rule takes one of the argon2 pool's places to check a password
+CHECK_A_PASSWORD = frozenset({"accounts.login", "accounts.change_password", "accounts.delete"})
+
+
 def make_blueprint() -> Blueprint:
     bp = Blueprint("accounts", __name__)
+
+    @bp.before_request
+    def _turn_away_when_every_place_is_taken():
+        # The rule would refuse it anyway (argon2_pool.Busy); here it costs no form, no
+        # rendering of the form page and no query, which is what lets a flood of sign-ins be
+        # refused at once without slowing everyone else's pages (bench/flood.py).
+        if (
+            request.method == "POST"
+            and request.endpoint in CHECK_A_PASSWORD
+            and argon2_pool.every_password_check_place_is_taken()
+        ):
+            raise argon2_pool.Busy
 
     @bp.route("/signup", methods=["GET", "POST"])
     @shows_form_again

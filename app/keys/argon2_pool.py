@@ -44,7 +44,30 @@ def argon2_slot():
         _argon2_slots.release()
 
 
-_password_checks = threading.BoundedSemaphore(PASSWORD_CHECKS_AT_ONCE)
+class _Places:
+    """A count of places taken, which can also be read without taking one."""
+
+    def __init__(self, size: int):
+        self._size = size
+        self._taken = 0
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            if self._taken >= self._size:
+                return False
+            self._taken += 1
+            return True
+
+    def give_back(self) -> None:
+        with self._lock:
+            self._taken -= 1
+
+    def all_taken(self) -> bool:
+        return self._taken >= self._size
+
+
+_password_checks = _Places(PASSWORD_CHECKS_AT_ONCE)
 
 
 @contextmanager
@@ -56,9 +79,15 @@ def password_check_place():
     So a bounded number are let in (each then runs or briefly waits for a slot) and the rest
     are answered 503 with Retry-After straight away.
     """
-    if not _password_checks.acquire(blocking=False):
+    if not _password_checks.take():
         raise Busy
     try:
         yield
     finally:
-        _password_checks.release()
+        _password_checks.give_back()
+
+
+def every_password_check_place_is_taken() -> bool:
+    """True while a password form sent now would be refused: it can be turned away before any
+    work is done for it (app/accounts/views.py)."""
+    return _password_checks.all_taken()
