@@ -22,6 +22,7 @@ from flask import Flask
 from movements.app.cli.server import bind, serve
 from movements.app.cli.workers import Workers
 from movements.app.factory import create_app
+from movements.app.web.logs import configure_logging
 
 LOOPBACK = "127.0.0.1"
 
@@ -71,6 +72,9 @@ def hello_worker(public_fd: int, ready_fd: int) -> None:
 
 
 def main() -> None:
+    # as `movements serve` and its workers log: errors only (waitress warns of every task it
+    # queues, a line a page under load, which production never writes)
+    configure_logging()
     kind, *arguments = sys.argv[1:]
     if kind == "hello":
         processes = int(arguments[1]) if arguments[0] == "--processes" else 1
