@@ -200,18 +200,23 @@ def _adopt_keys(user: User, password: str, checked: passwords.Checked) -> SignIn
 
 
 def reset_with_recovery_code(username: str, code: str, new_password: str) -> SignIn:
-    """Spend one recovery code to set a new password, keeping the user's key and data."""
-    user = find_account(username)
+    """Spend one recovery code to set a new password, keeping the user's key and data.
+
+    Checking a code runs argon2 as checking a password does, so it takes one of the same places
+    (argon2_pool.Busy at once when none is free).
+    """
     failure = RuleViolation(_l("That username and recovery code do not match."))
-    if user is None:
-        raise failure
-    found = userkeys.match_recovery_code(user, code)
-    if found is None:
-        raise failure
-    row, key = found
-    ensure_may_sign_in(user)
-    # the hashing is done before the transaction, which then holds the write lock only briefly
-    fresh = passwords.new_password(new_password)
+    with argon2_pool.password_check_place():
+        user = find_account(username)
+        if user is None:
+            raise failure
+        found = userkeys.match_recovery_code(user, code)
+        if found is None:
+            raise failure
+        row, key = found
+        ensure_may_sign_in(user)
+        # the hashing is done before the transaction, which then holds the write lock briefly
+        fresh = passwords.new_password(new_password)
     with database.atomic():
         # spending the code is what lets the reset happen: of two at once, one finds it gone
         if RecoveryCode.delete().where(RecoveryCode.id == row.id).execute() != 1:

@@ -30,8 +30,10 @@ WHERE_USED = _l(
 )
 
 
-# the forms whose rule takes one of the argon2 pool's places to check a password
-CHECK_A_PASSWORD = frozenset({"accounts.login", "accounts.change_password", "accounts.delete"})
+# the forms whose rule takes one of the argon2 pool's places to check a password or a code
+CHECK_A_PASSWORD = frozenset(
+    {"accounts.login", "accounts.recover", "accounts.change_password", "accounts.delete"}
+)
 
 
 def make_blueprint() -> Blueprint:

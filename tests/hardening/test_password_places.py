@@ -6,7 +6,8 @@ import contextlib
 
 import pytest
 
-from movements.app.core.models import SignInThrottle, User
+from movements.app.accounts import rules as accounts
+from movements.app.core.models import RecoveryCode, SignInThrottle, User
 from movements.app.keys import argon2_pool, passwords
 from tests.support.accounts import PASSWORD, as_user, post
 
@@ -63,6 +64,19 @@ def test_an_account_deletion_is_turned_away_and_the_account_stays(app, activist)
         assert_turned_away(post(client, "/account/delete", {"password": PASSWORD}))
     assert User.select().where(User.id == activist.id).exists()
     assert client.get("/account").status_code == 200
+
+
+def test_a_recovery_is_turned_away_and_its_code_is_not_spent(app):
+    _signed_up, codes = accounts.register("amal", PASSWORD, "activist", "EG")
+    form = {"username": "amal", "code": codes[0], "password": NEW, "confirm": NEW}
+    client = app.test_client()
+    with take_every_place():
+        assert_turned_away(post(client, "/recover", form))
+        with pytest.raises(argon2_pool.Busy):  # the rule itself, called from anywhere
+            accounts.reset_with_recovery_code("amal", codes[0], NEW)
+    assert RecoveryCode.select().count() == len(codes)
+    assert post(client, "/recover", form).status_code == 302
+    assert RecoveryCode.select().count() == len(codes) - 1
 
 
 def test_a_page_is_served_while_every_place_is_taken(app, every_place_taken):
