@@ -15,7 +15,8 @@ from movements.app.notifications.rules import notify
 from movements.app.requests import rules as requests_rules
 from movements.app.requests.forms import BrowseForm
 from movements.app.staff.accounts import add_staff
-from movements.app.web.fragments import KeptParts, kept_field
+from movements.app.web.fragments import KEPT_SECONDS, kept_field
+from movements.app.web.kept import KeptCopies
 from tests.support.accounts import post, request_fields, sign_in
 
 
@@ -93,13 +94,13 @@ def test_only_a_staff_member_s_header_links_to_the_staff_pages(app, provider):
 
 
 def test_kept_parts_are_bounded_the_least_recently_used_going_first():
-    parts = KeptParts(size=2)
+    parts = KeptCopies(2)
     parts.put("a", "A")
     parts.put("b", "B")
-    assert parts.get("a") == "A"  # now the most recently used
+    assert parts.get("a", KEPT_SECONDS) == "A"  # now the most recently used
     parts.put("c", "C")
-    assert parts.get("b") is None
-    assert (parts.get("a"), parts.get("c"), len(parts)) == ("A", "C", 2)
+    assert parts.get("b", KEPT_SECONDS) is None
+    assert (parts.get("a", KEPT_SECONDS), parts.get("c", KEPT_SECONDS), len(parts)) == ("A", "C", 2)
 
 
 def test_a_kept_filter_field_is_what_a_fresh_rendering_shows(app):
@@ -125,9 +126,9 @@ def test_a_kept_filter_field_is_what_a_fresh_rendering_shows(app):
 
 
 def test_a_kept_part_is_dropped_once_older_than_its_age():
-    parts = KeptParts(size=2, max_age=-1.0)  # older than its age as soon as kept
+    parts = KeptCopies(2)
     parts.put("a", "A")
-    assert parts.get("a") is None
+    assert parts.get("a", max_age=-1.0) is None  # older than its age as soon as kept
     assert len(parts) == 0
 
 

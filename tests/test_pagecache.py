@@ -10,7 +10,7 @@ from movements.app.core.config import UnsafeConfiguration, load_config
 from movements.app.core.models import User
 from movements.app.factory import create_app
 from movements.app.requests import rules as requests_rules
-from movements.app.web import pagecache
+from movements.app.web import kept, pagecache
 from tests.support.accounts import PASSWORD, REQUEST_FORM, as_user, post, request_fields
 
 from .test_i18n import arabic_catalog
@@ -118,8 +118,8 @@ def test_each_language_has_its_own_copy(tmp_path, instance, activist):
 
 def test_a_kept_copy_lasts_at_most_its_age(monkeypatch):
     clock = [100.0]
-    monkeypatch.setattr(pagecache.time, "monotonic", lambda: clock[0])
-    cache = pagecache.PageCache()
+    monkeypatch.setattr(kept.time, "monotonic", lambda: clock[0])
+    cache = kept.KeptCopies(pagecache.MAX_ENTRIES)
     cache.put(("page",), b"body")
     clock[0] += 10
     assert cache.get(("page",), max_age=10) == b"body"
@@ -129,7 +129,7 @@ def test_a_kept_copy_lasts_at_most_its_age(monkeypatch):
 
 
 def test_the_least_recently_used_copy_leaves_first():
-    cache = pagecache.PageCache(max_entries=2)
+    cache = kept.KeptCopies(2)
     cache.put(("a",), b"a")
     cache.put(("b",), b"b")
     cache.get(("a",), max_age=60)

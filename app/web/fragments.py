@@ -18,9 +18,6 @@ empties the store, as it empties the kept pages (app/web/pagecache.py), and a pa
 most KEPT_SECONDS, which bounds it for changes made through another process.
 """
 
-import threading
-import time
-from collections import OrderedDict
 from typing import ClassVar
 
 from flask import Flask, current_app, get_template_attribute, has_request_context, request
@@ -29,6 +26,8 @@ from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
 from jinja2.ext import Extension
 from markupsafe import Markup
+
+from movements.app.web.kept import KeptCopies
 
 # names whose values are the same for every page in one language and script root
 SAME_FOR_A_LANGUAGE = frozenset(
@@ -57,48 +56,12 @@ KEPT_SECONDS = 300.0
 CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-class KeptParts:
-    """A bounded store of rendered parts, each for at most `max_age` seconds, the least
-    recently used dropped first."""
-
-    def __init__(self, size: int, max_age: float = KEPT_SECONDS):
-        self.size, self.max_age = size, max_age
-        self._parts: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            entry = self._parts.get(key)
-            if entry is None:
-                return None
-            kept_at, part = entry
-            if time.monotonic() - kept_at > self.max_age:
-                del self._parts[key]
-                return None
-            self._parts.move_to_end(key)
-            return part
-
-    def put(self, key, part) -> None:
-        with self._lock:
-            self._parts[key] = (time.monotonic(), part)
-            self._parts.move_to_end(key)
-            while len(self._parts) > self.size:
-                self._parts.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._parts.clear()
-
-    def __len__(self) -> int:
-        return len(self._parts)
-
-
 class KeptFragments(Extension):
     tags: ClassVar[set[str]] = {"kept"}
 
     def __init__(self, environment):
         super().__init__(environment)
-        environment.extend(kept_parts=KeptParts(KEPT_PARTS))
+        environment.extend(kept_parts=KeptCopies(KEPT_PARTS))
 
     def parse(self, parser):
         tag = next(parser.stream)
@@ -120,7 +83,7 @@ class KeptFragments(Extension):
             locale = str(get_locale())
         key = (place, locale, _script_root(), *values)
         parts = self.environment.kept_parts
-        part = parts.get(key)
+        part = parts.get(key, KEPT_SECONDS)
         if part is None:
             # the part as its template rendered it, escaped already: kept as the same Markup
             part = Markup(caller())  # noqa: S704
@@ -158,7 +121,7 @@ def kept_field(field) -> Markup:
     visit's page, and rendering one field cost a tenth of the page."""
     key = ("forms.field", str(get_locale()), _script_root(), field.shown())
     parts = current_app.jinja_env.kept_parts
-    part = parts.get(key)
+    part = parts.get(key, KEPT_SECONDS)
     if part is None:
         part = get_template_attribute("forms.html", "field")(field)
         parts.put(key, part)

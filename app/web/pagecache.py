@@ -16,53 +16,17 @@ What keeps this safe:
 - it holds at most MAX_ENTRIES pages, dropping the least recently used.
 """
 
-import threading
-import time
-from collections import OrderedDict
-
 from flask import Flask, Response, current_app, g, request, session
 from flask_babel import get_locale
 
 from movements.app.web.faces import face_of_request
+from movements.app.web.kept import KeptCopies
 
 CACHEABLE = {"requests.browse", "requests.show", "main.index", "directory.index"}
 MAX_ENTRIES = 512
 MAX_QUERY_BYTES = 256
 FORM_TOKEN = b'name="csrf_token"'
 CHANGING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-
-
-class PageCache:
-    def __init__(self, max_entries: int = MAX_ENTRIES):
-        self._pages: OrderedDict[tuple, tuple[float, bytes]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.max_entries = max_entries
-
-    def get(self, key: tuple, max_age: float) -> bytes | None:
-        with self._lock:
-            entry = self._pages.get(key)
-            if entry is None:
-                return None
-            stored_at, body = entry
-            if time.monotonic() - stored_at > max_age:
-                del self._pages[key]
-                return None
-            self._pages.move_to_end(key)
-            return body
-
-    def put(self, key: tuple, body: bytes) -> None:
-        with self._lock:
-            self._pages[key] = (time.monotonic(), body)
-            self._pages.move_to_end(key)
-            while len(self._pages) > self.max_entries:
-                self._pages.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
-
-    def __len__(self) -> int:
-        return len(self._pages)
 
 
 def _key_for_this_request() -> tuple | None:
@@ -79,7 +43,7 @@ def _key_for_this_request() -> tuple | None:
 
 def init_app(app: Flask) -> None:
     """Call after the hook that finds the signed-in user: the lookup depends on it."""
-    cache = PageCache()
+    cache = KeptCopies(MAX_ENTRIES)
     app.extensions["page_cache"] = cache
 
     @app.before_request
